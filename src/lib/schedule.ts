@@ -13,6 +13,12 @@ export const MAX_T = 100_000;
 export const COSINE_MAX_BETA = 0.999;
 /** Nichol & Dhariwal's offset s, which keeps β_1 from being vanishingly small. */
 export const COSINE_OFFSET = 0.008;
+/**
+ * ᾱ never goes below this. Long or steep schedules underflow ᾱ to 0 (T = 100,000 with the default β range
+ * reaches ln ᾱ ≈ −1000), and x̂_0 = (x_t − √(1−ᾱ) ε) / √ᾱ would divide by zero. At 1e-300 the signal left,
+ * √ᾱ x_0 ≈ 1e-150, is already nothing in double precision, so the floor changes no sample.
+ */
+export const ALPHA_BAR_FLOOR = 1e-300;
 
 export interface ScheduleConfig {
   kind: ScheduleKind;
@@ -35,6 +41,7 @@ export interface Schedule extends ScheduleConfig {
   sqrtOneMinusAlphaBars: Float64Array;
   /** SNR_t = ᾱ_t / (1 − ᾱ_t) */
   snr: Float64Array;
+  /** ln SNR_t, from Σ ln(1 − β_s): exact even where ᾱ_t sits at ALPHA_BAR_FLOOR. */
   logSnr: Float64Array;
   /** β̃_t = β_t (1 − ᾱ_{t−1}) / (1 − ᾱ_t), the variance of q(x_{t−1} | x_t, x_0); β̃_1 = 0. */
   posteriorVariance: Float64Array;
@@ -116,10 +123,12 @@ export function makeSchedule(config: ScheduleConfig = DEFAULT_SCHEDULE): Schedul
   const posteriorMeanCoefX0 = new Float64Array(T);
   const posteriorMeanCoefXt = new Float64Array(T);
   let alphaBarPrev = 1;
+  let logAlphaBar = 0;
   for (let i = 0; i < T; i++) {
     const beta = betas[i];
     const alpha = 1 - beta;
-    const alphaBar = alphaBarPrev * alpha;
+    const alphaBar = Math.max(alphaBarPrev * alpha, ALPHA_BAR_FLOOR);
+    logAlphaBar += Math.log1p(-beta);
     // 1 − ᾱ summed from the βs keeps precision where ᾱ ≈ 1 (1 − ᾱ_t = 1 − ᾱ_{t−1} + ᾱ_{t−1} β_t).
     const oneMinusAlphaBar = (1 - alphaBarPrev) + alphaBarPrev * beta;
     alphas[i] = alpha;
@@ -127,7 +136,7 @@ export function makeSchedule(config: ScheduleConfig = DEFAULT_SCHEDULE): Schedul
     sqrtAlphaBars[i] = Math.sqrt(alphaBar);
     sqrtOneMinusAlphaBars[i] = Math.sqrt(oneMinusAlphaBar);
     snr[i] = alphaBar / oneMinusAlphaBar;
-    logSnr[i] = Math.log(alphaBar) - Math.log(oneMinusAlphaBar);
+    logSnr[i] = logAlphaBar - Math.log(oneMinusAlphaBar);
     posteriorVariance[i] = (beta * (1 - alphaBarPrev)) / oneMinusAlphaBar;
     posteriorMeanCoefX0[i] = (beta * Math.sqrt(alphaBarPrev)) / oneMinusAlphaBar;
     posteriorMeanCoefXt[i] = (Math.sqrt(alpha) * (1 - alphaBarPrev)) / oneMinusAlphaBar;
