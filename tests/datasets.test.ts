@@ -157,7 +157,7 @@ describe("parsePoints", () => {
 
   const bad: [string, string, "csv" | "json", RegExp][] = [
     ["3 columns", "x,y\n1,2\n1,2,3", "csv", /line 3 has 3 columns, need exactly 2 \(x,y\)/],
-    ["1 column", "1", "csv", /line 1 has 1 columns, need exactly 2/],
+    ["1 column", "1", "csv", /line 1 has 1 column, need exactly 2/],
     ["a word", "1,abc", "csv", /line 1, column 2 is "abc", need a finite decimal number/],
     ["an empty cell", "1,2\n,3", "csv", /line 2, column 1 is "", need a finite decimal number/],
     ["NaN", "NaN,1", "csv", /line 1, column 1 is "NaN"/],
@@ -170,7 +170,7 @@ describe("parsePoints", () => {
     ["invalid JSON", "[[1, 2]", "json", /invalid JSON \(.*\), need \[\[x, y\], …\]/],
     ["a wrong shape", '{"pts": [[1, 2]]}', "json", /JSON must be \[\[x, y\], …\] or \{"points"/],
     ["a scalar", "3", "json", /JSON must be/],
-    ["3 columns in JSON", "[[1, 2], [1, 2, 3]]", "json", /points\[1\] is 3 columns, need exactly 2 numbers/],
+    ["3 columns in JSON", "[[1, 2], [1, 2, 3]]", "json", /points\[1\] has 3 values, need exactly 2 numbers/],
     ["a flat array", "[1, 2]", "json", /points\[0\] is 1, need exactly 2 numbers/],
     ["a string cell", '[[1, "2"]]', "json", /points\[0\]\[1\] is "2", need a finite number/],
     ["a null cell", "[[null, 2]]", "json", /points\[0\]\[0\] is null, need a finite number/],

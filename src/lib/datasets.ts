@@ -168,7 +168,7 @@ function parseCsv(text: string): Float64Array {
     if (values.length === 2 * MAX_POINTS) checkRowCount(MAX_POINTS + 1 + countNonBlank(lines, l + 1));
     const cells = line.split(",");
     if (cells.length !== 2) {
-      throw new RangeError(`points: line ${l + 1} has ${cells.length} columns, need exactly 2 (x,y)`);
+      throw new RangeError(`points: line ${l + 1} has ${cells.length} column${cells.length === 1 ? "" : "s"}, need exactly 2 (x,y)`);
     }
     for (let c = 0; c < 2; c++) {
       const cell = cells[c].trim();
@@ -210,8 +210,8 @@ function parseJson(text: string): Float64Array {
   for (let i = 0; i < rows.length; i++) {
     const row: unknown = rows[i];
     if (!Array.isArray(row) || row.length !== 2) {
-      const got = Array.isArray(row) ? `${row.length} columns` : show(row);
-      throw new RangeError(`points: points[${i}] is ${got}, need exactly 2 numbers [x, y]`);
+      const got = Array.isArray(row) ? `has ${row.length} value${row.length === 1 ? "" : "s"}` : `is ${show(row)}`;
+      throw new RangeError(`points: points[${i}] ${got}, need exactly 2 numbers [x, y]`);
     }
     for (let c = 0; c < 2; c++) {
       const value: unknown = row[c];

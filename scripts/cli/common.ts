@@ -1,0 +1,43 @@
+/** Flags and helpers that several chisel commands share. */
+import { DEFAULT_SCHEDULE, makeSchedule, MAX_T, SCHEDULE_KINDS, type Schedule, type ScheduleKind } from "../../src/lib/schedule.js";
+import { type FlagSpecs, UsageError } from "./flags.js";
+
+export const scheduleFlags = {
+  schedule: { type: "choice", choices: SCHEDULE_KINDS, default: DEFAULT_SCHEDULE.kind, help: "noise schedule kind" },
+  "beta-start": {
+    type: "number", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: DEFAULT_SCHEDULE.betaStart,
+    help: "β at t = 1 (ignored by cosine)",
+  },
+  "beta-end": {
+    type: "number", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: DEFAULT_SCHEDULE.betaEnd,
+    help: "β at t = T, greater than --beta-start (ignored by cosine)",
+  },
+  T: { type: "number", integer: true, min: 1, max: MAX_T, default: DEFAULT_SCHEDULE.T, help: "number of diffusion steps" },
+} as const satisfies FlagSpecs;
+
+export const outFlag = {
+  out: { type: "string", help: "write the JSON here instead of stdout" },
+} as const satisfies FlagSpecs;
+
+/** Builds the schedule the flags describe; cross-flag problems name the flags. */
+export function scheduleFromFlags(flags: {
+  schedule?: string;
+  "beta-start"?: number;
+  "beta-end"?: number;
+  T?: number;
+}): Schedule {
+  const kind = flags.schedule as ScheduleKind;
+  const betaStart = flags["beta-start"]!;
+  const betaEnd = flags["beta-end"]!;
+  if (kind !== "cosine" && flags.T! > 1 && !(betaEnd > betaStart)) {
+    throw new UsageError(`--beta-end must be greater than --beta-start (${betaStart}) and below 1, got ${betaEnd}`);
+  }
+  return makeSchedule({ kind, T: flags.T!, betaStart, betaEnd });
+}
+
+/** Interleaved points as [[x, y], …] for JSON output. */
+export function pairs(points: ArrayLike<number>): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i + 1 < points.length; i += 2) out.push([points[i], points[i + 1]]);
+  return out;
+}

@@ -1,0 +1,90 @@
+import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset, parsePoints } from "../../src/lib/datasets.js";
+import { evaluate, metricFloor } from "../../src/lib/metrics.js";
+import { Rng } from "../../src/lib/random.js";
+import { defineCommand } from "./command.js";
+import { UsageError } from "./flags.js";
+
+/** A point file as read: its points, and the dataset that drew them when the file says so. */
+interface PointFile {
+  points: Float64Array;
+  dataset?: { name: DatasetName; seed: number; noise?: number };
+}
+
+/**
+ * Reads points from the output of `chisel sample` ({samples}), `chisel dataset` ({name, seed, points}),
+ * a bare [[x, y], …] JSON array, or a CSV of x,y rows.
+ */
+async function readPointFile(flag: string, path: string): Promise<PointFile> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message;
+    throw new UsageError(`--${flag} ${path}: ${reason}`);
+  }
+  try {
+    if (!path.toLowerCase().endsWith(".json") && !/^\s*[[{]/.test(text)) return { points: parsePoints(text, "csv") };
+    const document = JSON.parse(text);
+    if (document && typeof document === "object" && !Array.isArray(document) && "samples" in document) {
+      return { points: parsePoints(JSON.stringify(document.samples), "json") };
+    }
+    const points = parsePoints(text, "json");
+    const { name, seed, noise } = document as { name?: unknown; seed?: unknown; noise?: unknown };
+    const known = typeof name === "string" && (DATASET_NAMES as readonly string[]).includes(name) &&
+      Number.isInteger(seed);
+    return known
+      ? { points, dataset: { name: name as DatasetName, seed: seed as number, noise: typeof noise === "number" ? noise : undefined } }
+      : { points };
+  } catch (error) {
+    const message = error instanceof SyntaxError ? `not valid JSON (${error.message})` : (error as Error).message;
+    throw new UsageError(`--${flag} ${path}: ${message}`);
+  }
+}
+
+/** Splits points into two random halves (seeded), for a floor when the reference's generator is unknown. */
+function splitHalves(points: Float64Array, seed: number): [Float64Array, Float64Array] {
+  const n = points.length / 2;
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rng = new Rng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const half = Math.floor(n / 2);
+  const pick = (indices: number[]) => fromPairs(indices.map((i) => [points[2 * i], points[2 * i + 1]] as [number, number]));
+  return [pick(order.slice(0, half)), pick(order.slice(half))];
+}
+
+export const evaluateCommand = defineCommand({
+  name: "evaluate",
+  summary: "Scores samples against a reference: sliced Wasserstein, MMD², precision, coverage, and their floor.",
+  flags: {
+    samples: { type: "string", required: true, help: "samples: output of `chisel sample`, a [[x, y], …] JSON, or x,y CSV" },
+    reference: {
+      type: "string", required: true,
+      help: "reference points; from `chisel dataset` the floor uses fresh draws of that dataset, else split halves",
+    },
+    seed: { type: "number", integer: true, min: 0, max: 2 ** 32 - 1, default: 0, help: "seed of the SWD directions" },
+  },
+  async run(flags) {
+    const samples = await readPointFile("samples", flags.samples!);
+    const reference = await readPointFile("reference", flags.reference!);
+    const options = { seed: flags.seed };
+    const n = samples.points.length / 2;
+    let floor;
+    if (reference.dataset) {
+      // Independent draws of the reference's own dataset, as many points as there are samples.
+      const { name, seed, noise } = reference.dataset;
+      floor = {
+        method: "fresh-draws",
+        ...metricFloor(reference.points, (d) => makeDataset(name, { n, seed: seed + d, noise }), options),
+      };
+    } else {
+      const referenceCount = reference.points.length / 2;
+      if (referenceCount < 4) throw new UsageError(`--reference needs at least 4 points for a split-half floor, got ${referenceCount}`);
+      const [a, b] = splitHalves(reference.points, flags.seed!);
+      floor = { method: "split-half", ...evaluate(b.length / 2 > n ? b.subarray(0, 2 * n) : b, a, options) };
+    }
+    return { n, referenceN: reference.points.length / 2, ...evaluate(samples.points, reference.points, options), floor };
+  },
+});

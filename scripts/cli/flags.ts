@@ -1,0 +1,132 @@
+/**
+ * Flag specs and their validation for the chisel CLI.
+ *
+ * node:util's parseArgs tokenizes (and rejects unknown flags); each spec then turns the string into a
+ * typed value or a one-line `UsageError` that names the flag and its allowed range.
+ */
+import { parseArgs } from "node:util";
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+interface BaseSpec {
+  help: string;
+}
+export interface NumberSpec extends BaseSpec {
+  type: "number";
+  default?: number;
+  /** Inclusive bounds unless `exclusiveMin` / `exclusiveMax`. */
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  integer?: boolean;
+}
+export interface ChoiceSpec extends BaseSpec {
+  type: "choice";
+  choices: readonly string[];
+  default?: string;
+}
+export interface StringSpec extends BaseSpec {
+  type: "string";
+  default?: string;
+  required?: boolean;
+}
+export interface BooleanSpec extends BaseSpec {
+  type: "boolean";
+}
+export type FlagSpec = NumberSpec | ChoiceSpec | StringSpec | BooleanSpec;
+export type FlagSpecs = Record<string, FlagSpec>;
+
+type ValueOf<S extends FlagSpec> = S extends NumberSpec ? number
+  : S extends BooleanSpec ? boolean
+  : string;
+export type FlagValues<S extends FlagSpecs> = { [K in keyof S]: ValueOf<S[K]> | undefined };
+
+/** The allowed range of a number flag, as people read it: "an integer from 1 to 1000", "in (0, 1)". */
+export function describeRange(spec: NumberSpec): string {
+  const kind = spec.integer ? "an integer" : "a number";
+  const { min, max } = spec;
+  if (min !== undefined && max !== undefined) {
+    if (spec.integer && !spec.exclusiveMin && !spec.exclusiveMax) return `${kind} from ${min} to ${max}`;
+    return `${kind} in ${spec.exclusiveMin ? "(" : "["}${min}, ${max}${spec.exclusiveMax ? ")" : "]"}`;
+  }
+  if (min !== undefined) return `${kind} ${spec.exclusiveMin ? ">" : "≥"} ${min}`;
+  if (max !== undefined) return `${kind} ${spec.exclusiveMax ? "<" : "≤"} ${max}`;
+  return kind;
+}
+
+export function parseNumberFlag(flag: string, spec: NumberSpec, raw: string): number {
+  const value = raw.trim() === "" ? Number.NaN : Number(raw);
+  const inRange = Number.isFinite(value) &&
+    (!spec.integer || Number.isInteger(value)) &&
+    (spec.min === undefined || (spec.exclusiveMin ? value > spec.min : value >= spec.min)) &&
+    (spec.max === undefined || (spec.exclusiveMax ? value < spec.max : value <= spec.max));
+  if (!inRange) throw new UsageError(`--${flag} must be ${describeRange(spec)}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** Parses `args` against `specs`; unknown flags, stray positionals and bad values throw UsageError. */
+export function parseFlags<S extends FlagSpecs>(args: string[], specs: S): FlagValues<S> & { help: boolean } {
+  const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
+  for (const [name, spec] of Object.entries(specs)) options[name] = { type: spec.type === "boolean" ? "boolean" : "string" };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError(cleanParseArgsMessage((error as Error).message));
+  }
+  const raw = parsed.values as Record<string, string | boolean | undefined>;
+  const out: Record<string, unknown> = { help: raw.help === true };
+  if (out.help) return out as FlagValues<S> & { help: boolean };
+  for (const [name, spec] of Object.entries(specs)) {
+    const given = raw[name];
+    switch (spec.type) {
+      case "boolean":
+        out[name] = given === true;
+        break;
+      case "number":
+        out[name] = given === undefined ? spec.default : parseNumberFlag(name, spec, given as string);
+        break;
+      case "choice":
+        if (given !== undefined && !spec.choices.includes(given as string)) {
+          throw new UsageError(`--${name} must be one of ${spec.choices.join(", ")}, got ${JSON.stringify(given)}`);
+        }
+        out[name] = given ?? spec.default;
+        break;
+      case "string":
+        if (given === undefined && spec.required) throw new UsageError(`--${name} is required`);
+        if (given !== undefined && given === "") throw new UsageError(`--${name} must not be empty`);
+        out[name] = given ?? spec.default;
+        break;
+    }
+  }
+  return out as FlagValues<S> & { help: boolean };
+}
+
+function cleanParseArgsMessage(message: string): string {
+  // parseArgs explains at length ("To specify a positional argument starting with a '-'..."): keep the first sentence.
+  const unknown = message.match(/Unknown option '([^']+)'/);
+  if (unknown) return `unknown flag ${unknown[1]} (see --help)`;
+  const missing = message.match(/Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/);
+  if (missing) return `${missing[1]} needs a value`;
+  const positional = message.match(/Unexpected argument '([^']+)'/);
+  if (positional) return `unexpected argument ${JSON.stringify(positional[1])} (flags look like --name value)`;
+  return message.split(/\.\s/)[0];
+}
+
+/** The help text of a command: usage line, summary, and one line per flag with its range and default. */
+export function helpText(command: string, summary: string, specs: FlagSpecs): string {
+  const lines = [`Usage: chisel ${command} [flags]`, "", summary, "", "Flags:"];
+  for (const [name, spec] of Object.entries(specs)) {
+    let detail = spec.help;
+    if (spec.type === "number") detail += ` (${describeRange(spec)}${spec.default !== undefined ? `; default ${spec.default}` : ""})`;
+    if (spec.type === "choice") detail += ` (${spec.choices.join(" | ")}${spec.default !== undefined ? `; default ${spec.default}` : ""})`;
+    if (spec.type === "string" && spec.default !== undefined) detail += ` (default ${spec.default})`;
+    if (spec.type === "string" && spec.required) detail += " (required)";
+    lines.push(`  --${name.padEnd(14)} ${detail}`);
+  }
+  lines.push(`  --${"help".padEnd(14)} print this help`);
+  return lines.join("\n");
+}
