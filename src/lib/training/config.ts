@@ -1,0 +1,242 @@
+/**
+ * The training config: what to train on, with which schedule and network, and how. One zod schema
+ * validates a JSON document (strict: unknown keys are errors), fills every default, and reports the
+ * first problem as a one-line RangeError that names its JSON path and the allowed range.
+ *
+ * configHash keys a cache of trained runs: SHA-256 of the canonical JSON (sorted keys) of exactly the
+ * fields that change the trained weights.
+ */
+
+import { z } from "zod";
+import { DATASET_NAMES, DEFAULT_N, MAX_POINTS } from "../datasets.js";
+import { EMBEDDING_DIM } from "../embedding.js";
+import { MLP_OUTPUT_DIM } from "../mlp.js";
+import { PARAMETERIZATIONS } from "../parameterization.js";
+import { DEFAULT_SCHEDULE, MAX_T, SCHEDULE_KINDS } from "../schedule.js";
+
+export const LR_SCHEDULES = ["constant", "cosine"] as const;
+export type LrSchedule = (typeof LR_SCHEDULES)[number];
+
+export const MAX_STEPS = 1_000_000;
+export const MAX_BATCH = 65_536;
+export const MAX_LAYERS = 8;
+export const MAX_WIDTH = 1024;
+export const MAX_SEED = 2 ** 32 - 1;
+/** Checkpoint steps used when the config names none; clipped to the run's length, which is always added. */
+export const DEFAULT_CHECKPOINTS: readonly number[] = [0, 250, 500, 1000, 2000, 5000, 10000];
+/** About this many loss-history entries per run when logEvery is not given. */
+const DEFAULT_LOG_ENTRIES = 1000;
+/**
+ * Bumped whenever the training loop changes what it computes for the same config (batch stream,
+ * EMA, learning-rate schedule), so cached runs from an older loop stop matching.
+ */
+export const TRAINING_ALGORITHM_VERSION = 1;
+
+const OBJECT = "must be an object";
+
+function integer(min: number, max: number) {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+const seed = integer(0, MAX_SEED);
+
+const datasetShape = {
+  name: z.enum(DATASET_NAMES, { error: `must be one of ${DATASET_NAMES.join(", ")}` }).default("spiral"),
+  n: integer(1, MAX_POINTS).default(DEFAULT_N),
+  seed: seed.default(0),
+  /** Std of the Gaussian jitter; the dataset's own default when absent. */
+  noise: z.number({ error: "must be a number ≥ 0" }).min(0, { error: "must be a number ≥ 0" }).optional(),
+};
+
+const betaError = "must be a number in (0, 1)";
+const beta = z.number({ error: betaError }).gt(0, { error: betaError }).lt(1, { error: betaError });
+
+const scheduleShape = {
+  kind: z.enum(SCHEDULE_KINDS, { error: `must be one of ${SCHEDULE_KINDS.join(", ")}` }).default(DEFAULT_SCHEDULE.kind),
+  T: integer(1, MAX_T).default(DEFAULT_SCHEDULE.T),
+  betaStart: beta.default(DEFAULT_SCHEDULE.betaStart),
+  betaEnd: beta.default(DEFAULT_SCHEDULE.betaEnd),
+};
+
+const hiddenError = `must list 1 to ${MAX_LAYERS} layer widths`;
+const modelShape = {
+  parameterization: z.enum(PARAMETERIZATIONS, { error: `must be one of ${PARAMETERIZATIONS.join(", ")}` })
+    .default("eps"),
+  hidden: z.array(integer(1, MAX_WIDTH), { error: hiddenError })
+    .min(1, { error: hiddenError })
+    .max(MAX_LAYERS, { error: hiddenError })
+    .default([128, 128, 128]),
+  // The network input is [x, y, e(t)] with the 32-wide embedding of embedding.ts: no other width exists.
+  embeddingDim: z.literal(EMBEDDING_DIM, { error: `must be ${EMBEDDING_DIM}` }).default(EMBEDDING_DIM),
+};
+
+const lrError = "must be in (0, 1]";
+const emaError = "must be 0 (off) or in [0.9, 1)";
+const checkpointsError = "must be a list of integers";
+const trainingShape = {
+  steps: integer(1, MAX_STEPS).default(10_000),
+  batch: integer(1, MAX_BATCH).default(256),
+  lr: z.number({ error: lrError }).gt(0, { error: lrError }).lte(1, { error: lrError }).default(1e-3),
+  lrSchedule: z.enum(LR_SCHEDULES, { error: `must be one of ${LR_SCHEDULES.join(", ")}` }).default("constant"),
+  /** Steps of linear warm-up from lr/warmup to lr (0 = none). */
+  warmup: integer(0, MAX_STEPS).default(0),
+  /** Decay of the exponential moving average of the weights that checkpoints store (0 = off). */
+  ema: z.number({ error: emaError })
+    .refine((v) => v === 0 || (v >= 0.9 && v < 1), { error: emaError })
+    .default(0),
+  seed: seed.default(0),
+  /** Steps at which to save the weights: sorted, unique, within [0, steps]; the last step is always added. */
+  checkpoints: z.array(integer(0, MAX_STEPS), { error: checkpointsError }).optional(),
+  /** Steps per loss-history entry (default: about 1000 entries per run). */
+  logEvery: integer(1, MAX_STEPS).optional(),
+};
+
+const scheduleSchema = z.strictObject(scheduleShape, { error: OBJECT }).superRefine((s, ctx) => {
+  // Cosine fixes its own β; every other kind needs β to grow over the steps.
+  if (s.kind !== "cosine" && !(s.betaEnd > s.betaStart)) {
+    ctx.addIssue({ code: "custom", path: ["betaEnd"], message: `must be greater than betaStart (${s.betaStart})` });
+  }
+});
+
+const trainingSchema = z.strictObject(trainingShape, { error: OBJECT })
+  .superRefine((t, ctx) => {
+    const within = `must be an integer in [0, steps = ${t.steps}]`;
+    t.checkpoints?.forEach((step, i, list) => {
+      if (step > t.steps) ctx.addIssue({ code: "custom", path: ["checkpoints", i], message: within });
+      else if (i > 0 && step <= list[i - 1]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["checkpoints", i],
+          message: `must be sorted and unique (greater than ${list[i - 1]})`,
+        });
+      }
+    });
+    if (t.warmup > t.steps) {
+      ctx.addIssue({ code: "custom", path: ["warmup"], message: `must be an integer in [0, steps = ${t.steps}]` });
+    }
+    if (t.logEvery !== undefined && t.logEvery > t.steps) {
+      ctx.addIssue({ code: "custom", path: ["logEvery"], message: `must be an integer in [1, steps = ${t.steps}]` });
+    }
+  })
+  .transform((t) => {
+    const chosen = t.checkpoints ?? DEFAULT_CHECKPOINTS.filter((step) => step < t.steps);
+    const checkpoints = chosen[chosen.length - 1] === t.steps ? [...chosen] : [...chosen, t.steps];
+    return { ...t, checkpoints, logEvery: t.logEvery ?? Math.ceil(t.steps / DEFAULT_LOG_ENTRIES) };
+  });
+
+export const trainConfigSchema = z.strictObject({
+  dataset: z.strictObject(datasetShape, { error: OBJECT }).prefault({}),
+  schedule: scheduleSchema.prefault({}),
+  model: z.strictObject(modelShape, { error: OBJECT }).prefault({}),
+  training: trainingSchema.prefault({}),
+  /** The engine/backend that trains ("tfjs-wasm", "fused-wasm-simd", …): results differ between them. */
+  backend: z.string({ error: "must be a non-empty string" }).min(1, { error: "must be a non-empty string" }).optional(),
+}, { error: OBJECT });
+
+/** A validated config with every default filled (checkpoints and logEvery included). */
+export type TrainConfig = z.output<typeof trainConfigSchema>;
+/** What a user may write: any field may be left out. */
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+
+/** "training.checkpoints[2]" from ["training", "checkpoints", 2]. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out === "" ? "" : "."}${String(key)}`;
+  return out;
+}
+
+/** A JSON value in a one-line message: short, and undefined shown as "nothing". */
+export function showValue(value: unknown): string {
+  const text = value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let value = json;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** The keys an object schema allows at `path`, looking through defaults, optionals, pipes and arrays. */
+function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  // deno-lint-ignore no-explicit-any
+  let def: any = schema.def;
+  let i = 0;
+  while (def) {
+    if (def.type === "object") {
+      if (i === path.length) return Object.keys(def.shape);
+      def = def.shape[path[i++] as string]?.def;
+    } else if (def.type === "array" || def.type === "record") {
+      i++;
+      def = (def.element ?? def.valueType)?.def;
+    } else def = (def.innerType ?? def.in)?.def;
+  }
+  return undefined;
+}
+
+/** The one-line message for a zod failure: the first issue, with its JSON path and the offending value. */
+export function describeIssue(error: z.ZodError, json: unknown, schema: z.ZodType, root: string): string {
+  const issue = error.issues[0];
+  const path = issue.path as PropertyKey[];
+  if (issue.code === "unrecognized_keys") {
+    const allowed = allowedKeys(schema, path);
+    const where = path.length === 0 ? issue.keys[0] : jsonPath([...path, issue.keys[0]]);
+    return `${where}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`;
+  }
+  return `${path.length === 0 ? root : jsonPath(path)}: ${issue.message}, got ${showValue(valueAt(json, path))}`;
+}
+
+/** Validates a config document and fills its defaults; throws a one-line RangeError on the first problem. */
+export function parseTrainConfig(json: unknown): TrainConfig {
+  const result = trainConfigSchema.safeParse(json);
+  if (!result.success) throw new RangeError(describeIssue(result.error, json, trainConfigSchema, "config"));
+  return result.data;
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = parseTrainConfig({});
+
+/** The network's layer widths: [2 + embedding, …hidden, 2], as mlp.ts takes them. */
+export function modelDims(model: TrainConfig["model"]): number[] {
+  return [2 + model.embeddingDim, ...model.hidden, MLP_OUTPUT_DIM];
+}
+
+/** JSON with object keys sorted at every level, so equal configs give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Lowercase hex of the SHA-256 of some bytes (WebCrypto: Deno, Node and browsers alike). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  // digest wants an ArrayBuffer-backed view; copy views of shared or foreign buffers.
+  const input = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", input));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * SHA-256 (hex) of the fields that change the trained weights. Left out: which steps are checkpointed
+ * and how often the loss is logged (the trajectory is the same), and β for the cosine schedule (unused).
+ * The backend stays in, since engines round differently.
+ */
+export function configHash(config: TrainConfig): Promise<string> {
+  const { checkpoints: _checkpoints, logEvery: _logEvery, ...training } = config.training;
+  const { betaStart, betaEnd, ...schedule } = config.schedule;
+  const keyed = {
+    algorithm: TRAINING_ALGORITHM_VERSION,
+    dataset: config.dataset,
+    schedule: schedule.kind === "cosine" ? schedule : { ...schedule, betaStart, betaEnd },
+    model: config.model,
+    training,
+    backend: config.backend ?? null,
+  };
+  return sha256Hex(new TextEncoder().encode(canonicalJson(keyed)));
+}
