@@ -9,8 +9,19 @@ import { helpText, parseFlags, UsageError } from "./cli/flags.js";
 import { writeJson } from "./cli/output.js";
 import { sampleCommand } from "./cli/sample.js";
 import { scheduleCommand } from "./cli/schedule.js";
+import { trainCommand } from "./cli/train.js";
+import { exportOnnxCommand } from "./cli/exportOnnx.js";
+import { qualityCommand } from "./cli/quality.js";
 
-const commands: Command[] = [scheduleCommand, datasetCommand, sampleCommand, evaluateCommand] as Command[];
+const commands = [
+  scheduleCommand,
+  datasetCommand,
+  trainCommand,
+  sampleCommand,
+  evaluateCommand,
+  qualityCommand,
+  exportOnnxCommand,
+] as unknown as Command[];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -32,19 +43,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}: expected one of ${commands.map((c) => c.name).join(", ")}`);
-  const specs = { ...command.flags, out: { type: "string", help: "write the JSON here instead of stdout" } } as const;
+  const specs = command.ownsOut
+    ? command.flags
+    : { ...command.flags, out: { type: "string", help: "write the JSON here instead of stdout" } } as const;
   const flags = parseFlags(rest, specs);
   if (flags.help) {
     console.log(helpText(command.name, command.summary, specs));
     return 0;
   }
   const document = await command.run(flags);
-  await writeJson(document, flags.out as string | undefined);
+  await writeJson(document, command.ownsOut ? undefined : flags.out as string | undefined);
   return 0;
 }
 
 try {
-  Deno.exitCode = await main(Deno.args);
+  const code = await main(Deno.args);
+  Deno.exitCode ||= code; // a command may have set its own (e.g. 130 after Ctrl-C)
 } catch (error) {
   // The core throws RangeError for out-of-range input: that is bad usage too.
   const usage = error instanceof UsageError || error instanceof RangeError;

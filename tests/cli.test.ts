@@ -1,20 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const root = new URL("..", import.meta.url).pathname;
-const deno = join(root, "node_modules/.bin/deno");
-
-/** Runs the CLI as `npm run chisel` does (same permissions), without npm's own output. */
-function chisel(...args: string[]) {
-  const result = spawnSync(deno, ["run", "--allow-read", "--allow-write", "scripts/chisel.ts", ...args], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { chisel } from "./support/cli.js";
 
 function json(...args: string[]) {
   const result = chisel(...args);

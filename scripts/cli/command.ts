@@ -5,6 +5,8 @@ export interface Command<S extends FlagSpecs = FlagSpecs> {
   name: string;
   summary: string;
   flags: S;
+  /** The command's own --out (a run directory, a model file); its JSON summary then goes to stdout. */
+  ownsOut?: boolean;
   run(flags: FlagValues<S>): Promise<unknown> | unknown;
 }
 

@@ -1,16 +1,29 @@
 import { DATASET_NAMES, type DatasetName, makeDataset } from "../../src/lib/datasets.js";
+import type { Denoiser } from "../../src/lib/denoiser.js";
 import { oracleDenoiser } from "../../src/lib/oracle.js";
 import { sample } from "../../src/lib/sample.js";
 import { SAMPLER_NAMES, type SamplerName } from "../../src/lib/samplers/index.js";
+import { DEFAULT_SCHEDULE, type Schedule } from "../../src/lib/schedule.js";
+import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../loaders/models.js";
 import { defineCommand } from "./command.js";
 import { pairs, scheduleFlags, scheduleFromFlags } from "./common.js";
 import { UsageError } from "./flags.js";
+
+/** The schedule flags without defaults: a trained model brings its own schedule. */
+const scheduleOverrides = Object.fromEntries(
+  Object.entries(scheduleFlags).map(([name, spec]) => [name, { ...spec, default: undefined }]),
+) as { [K in keyof typeof scheduleFlags]: Omit<(typeof scheduleFlags)[K], "default"> };
 
 export const sampleCommand = defineCommand({
   name: "sample",
   summary: "Runs the reverse process from N(0, I) with a denoiser and a sampler, and prints the samples.",
   flags: {
-    model: { type: "string", default: "oracle", help: "denoiser: oracle (the exact optimal denoiser of --dataset)" },
+    model: {
+      type: "string", default: "oracle",
+      help: "oracle (the exact denoiser of --dataset), a run directory, a step-NNNNNN.f32 checkpoint, or a .onnx model",
+    },
+    step: { type: "number", integer: true, min: 0, max: 1_000_000, help: "with a run directory: which checkpoint (default the last)" },
+    engine: { type: "choice", choices: INFERENCE_ENGINES, default: "ort", help: "inference engine for a trained model" },
     dataset: { type: "choice", choices: DATASET_NAMES, default: "spiral", help: "the oracle's dataset (seed 0, 2048 points)" },
     sampler: { type: "choice", choices: SAMPLER_NAMES, default: "ddpm", help: "reverse-process sampler" },
     steps: { type: "number", integer: true, min: 1, max: 100_000, help: "sampling steps, from 1 to T (default T)" },
@@ -19,43 +32,67 @@ export const sampleCommand = defineCommand({
     eta: { type: "number", min: 0, max: 1, default: 0, help: "DDIM's η: 0 deterministic, 1 DDPM-like" },
     variance: { type: "choice", choices: ["betaTilde", "beta"], default: "betaTilde", help: "DDPM's σ²: β̃_t or β_t" },
     trajectory: { type: "boolean", help: "also record x_t and the predicted x̂₀ at every step" },
-    ...scheduleFlags,
+    ...scheduleOverrides,
   },
   async run(flags) {
-    const schedule = scheduleFromFlags(flags);
+    let schedule: Schedule;
+    let denoiser: Denoiser & { dispose?: () => void | Promise<void> };
+    let model: Record<string, unknown>;
+    if (flags.model === "oracle") {
+      if (flags.step !== undefined) throw new UsageError("--step goes with a trained --model, not the oracle");
+      schedule = scheduleFromFlags({
+        schedule: flags.schedule ?? DEFAULT_SCHEDULE.kind,
+        "beta-start": flags["beta-start"] ?? DEFAULT_SCHEDULE.betaStart,
+        "beta-end": flags["beta-end"] ?? DEFAULT_SCHEDULE.betaEnd,
+        T: flags.T ?? DEFAULT_SCHEDULE.T,
+      });
+      denoiser = oracleDenoiser(schedule, makeDataset(flags.dataset as DatasetName));
+      model = { model: "oracle", dataset: flags.dataset };
+    } else {
+      const given = (["schedule", "beta-start", "beta-end", "T"] as const).find((name) => flags[name] !== undefined);
+      if (given) throw new UsageError(`--${given} cannot be set with a trained --model: the model brings the schedule it was trained on`);
+      const loaded = await readModel(flags.model!, flags.step).catch((error) => {
+        throw new UsageError(`--model ${flags.model}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")}`);
+      });
+      schedule = loaded.schedule;
+      denoiser = await openDenoiser(loaded, flags.engine as InferenceEngine).catch((error) => {
+        throw new UsageError(`--engine ${flags.engine}: ${(error as Error).message}`);
+      });
+      model = loaded.kind === "onnx"
+        ? { model: loaded.path, engine: flags.engine }
+        : { model: loaded.runDir, checkpointStep: loaded.step, engine: flags.engine };
+    }
     const steps = flags.steps ?? schedule.T;
     if (steps > schedule.T) throw new UsageError(`--steps must be an integer from 1 to T (${schedule.T}), got ${steps}`);
-    if (flags.model !== "oracle") {
-      throw new UsageError(`--model must be oracle (trained checkpoints come with the training engine), got ${JSON.stringify(flags.model)}`);
+    try {
+      const result = await sample({
+        schedule,
+        denoiser,
+        sampler: flags.sampler as SamplerName,
+        steps,
+        n: flags.n!,
+        seed: flags.seed!,
+        eta: flags.eta,
+        variance: flags.variance as "beta" | "betaTilde",
+        trajectory: flags.trajectory,
+      });
+      return {
+        sampler: result.sampler,
+        steps: result.steps,
+        timesteps: result.timesteps,
+        ...model,
+        seed: flags.seed,
+        ...(result.sampler === "ddim" ? { eta: flags.eta } : {}),
+        ...(result.sampler === "ddpm" ? { variance: flags.variance } : {}),
+        schedule: { kind: schedule.kind, T: schedule.T, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd },
+        xT: pairs(result.xT),
+        samples: pairs(result.samples),
+        ...(result.trajectory
+          ? { trajectory: { xt: result.trajectory.xt.map(pairs), x0: result.trajectory.x0.map(pairs) } }
+          : {}),
+      };
+    } finally {
+      await denoiser.dispose?.();
     }
-    const datasetName = flags.dataset as DatasetName;
-    const data = makeDataset(datasetName);
-    const result = await sample({
-      schedule,
-      denoiser: oracleDenoiser(schedule, data),
-      sampler: flags.sampler as SamplerName,
-      steps,
-      n: flags.n!,
-      seed: flags.seed!,
-      eta: flags.eta,
-      variance: flags.variance as "beta" | "betaTilde",
-      trajectory: flags.trajectory,
-    });
-    return {
-      sampler: result.sampler,
-      steps: result.steps,
-      timesteps: result.timesteps,
-      model: "oracle",
-      dataset: datasetName,
-      seed: flags.seed,
-      ...(result.sampler === "ddim" ? { eta: flags.eta } : {}),
-      ...(result.sampler === "ddpm" ? { variance: flags.variance } : {}),
-      schedule: { kind: schedule.kind, T: schedule.T, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd },
-      xT: pairs(result.xT),
-      samples: pairs(result.samples),
-      ...(result.trajectory
-        ? { trajectory: { xt: result.trajectory.xt.map(pairs), x0: result.trajectory.x0.map(pairs) } }
-        : {}),
-    };
   },
 });

@@ -1,0 +1,31 @@
+import { checkpointToOnnx, readCheckpoint } from "../../loaders/models.js";
+import { defineCommand } from "./command.js";
+import { UsageError } from "./flags.js";
+import { writeFileAtomic } from "./output.js";
+
+export const exportOnnxCommand = defineCommand({
+  name: "export-onnx",
+  summary: "Exports a checkpoint as a standard ONNX model: inputs x [N, 2], t [N]; output eps [N, 2].",
+  ownsOut: true,
+  flags: {
+    checkpoint: { type: "string", required: true, help: "a run directory (its last checkpoint) or a step-NNNNNN.f32 file in one" },
+    step: { type: "number", integer: true, min: 0, max: 1_000_000, help: "with a run directory: which checkpoint" },
+    out: { type: "string", required: true, help: "the .onnx file to write" },
+  },
+  async run(flags) {
+    const model = await readCheckpoint(flags.checkpoint!, flags.step).catch((error) => {
+      throw new UsageError(`--checkpoint ${flags.checkpoint}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")}`);
+    });
+    const bytes = checkpointToOnnx(model);
+    await writeFileAtomic(flags.out!, bytes);
+    const { kind, T, betaStart, betaEnd } = model.schedule;
+    return {
+      out: flags.out,
+      bytes: bytes.length,
+      runDir: model.runDir,
+      step: model.step,
+      parameterization: model.parameterization,
+      schedule: { kind, T, betaStart, betaEnd },
+    };
+  },
+});

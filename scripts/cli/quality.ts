@@ -1,0 +1,75 @@
+import { DATASET_NAMES, type DatasetName } from "../../src/lib/datasets.js";
+import type { Denoiser } from "../../src/lib/denoiser.js";
+import { oracleDenoiser } from "../../src/lib/oracle.js";
+import { makeDataset } from "../../src/lib/datasets.js";
+import { SAMPLER_NAMES, type SamplerName } from "../../src/lib/samplers/index.js";
+import { makeSchedule, type Schedule } from "../../src/lib/schedule.js";
+import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../loaders/models.js";
+import { qualityTable, type QualityRun } from "../../loaders/quality.js";
+import { defineCommand } from "./command.js";
+import { UsageError } from "./flags.js";
+
+function parseList<T>(flag: string, raw: string, parse: (item: string) => T | undefined, allowed: string): T[] {
+  const items = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (items.length === 0) throw new UsageError(`--${flag} must list ${allowed}, got ${JSON.stringify(raw)}`);
+  return items.map((item) => {
+    const value = parse(item);
+    if (value === undefined) throw new UsageError(`--${flag} must list ${allowed}, got ${JSON.stringify(item)}`);
+    return value;
+  });
+}
+
+export const qualityCommand = defineCommand({
+  name: "quality",
+  summary: "Samples with every sampler × step count × seed and scores each against the dataset and its floor.",
+  flags: {
+    model: { type: "string", default: "oracle", help: "oracle, a run directory, a step-NNNNNN.f32 checkpoint, or a .onnx model" },
+    step: { type: "number", integer: true, min: 0, max: 1_000_000, help: "with a run directory: which checkpoint" },
+    engine: { type: "choice", choices: INFERENCE_ENGINES, default: "ort", help: "inference engine for a trained model" },
+    dataset: {
+      type: "choice", choices: DATASET_NAMES,
+      help: "reference dataset (default: the run's training set; spiral for the oracle and .onnx models)",
+    },
+    samplers: { type: "string", default: SAMPLER_NAMES.join(","), help: "comma-separated samplers" },
+    steps: { type: "string", default: "10,50,1000", help: "comma-separated step counts (each from 1 to T)" },
+    seeds: { type: "number", integer: true, min: 1, max: 100, default: 3, help: "sampling seeds 0 … seeds−1" },
+    n: { type: "number", integer: true, min: 10, max: 100_000, default: 512, help: "samples per run" },
+  },
+  async run(flags) {
+    let schedule: Schedule;
+    let denoiser: Denoiser & { dispose?: () => void | Promise<void> };
+    let dataset: { name: DatasetName; n?: number; seed?: number; noise?: number };
+    if (flags.model === "oracle") {
+      schedule = makeSchedule();
+      dataset = { name: (flags.dataset ?? "spiral") as DatasetName };
+      denoiser = oracleDenoiser(schedule, makeDataset(dataset.name));
+    } else {
+      const model = await readModel(flags.model!, flags.step).catch((error) => {
+        throw new UsageError(`--model ${flags.model}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")}`);
+      });
+      schedule = model.schedule;
+      const trainedOn = model.kind === "checkpoint" ? model.manifest.config.dataset : { name: "spiral" as DatasetName };
+      dataset = flags.dataset ? { name: flags.dataset as DatasetName } : trainedOn;
+      denoiser = await openDenoiser(model, flags.engine as InferenceEngine);
+    }
+    const samplers = parseList("samplers", flags.samplers!, (s) => (SAMPLER_NAMES as readonly string[]).includes(s) ? s as SamplerName : undefined, SAMPLER_NAMES.join(" | "));
+    const steps = parseList("steps", flags.steps!, (s) => {
+      const k = Number(s);
+      return Number.isInteger(k) && k >= 1 && k <= schedule.T ? k : undefined;
+    }, `integers from 1 to T (${schedule.T})`);
+    const runs: QualityRun[] = samplers.flatMap((sampler) => steps.map((k) => ({ sampler, steps: k })));
+    try {
+      return await qualityTable({
+        denoiser,
+        schedule,
+        dataset,
+        runs,
+        n: flags.n,
+        seeds: Array.from({ length: flags.seeds! }, (_, i) => i),
+        onRow: (row) => console.error(`${row.sampler} ${row.steps} steps: swd ${row.metrics.swd.mean.toFixed(4)}, precision ${row.metrics.precision.mean.toFixed(3)}, coverage ${row.metrics.coverage.mean.toFixed(3)}`),
+      });
+    } finally {
+      await denoiser.dispose?.();
+    }
+  },
+});
