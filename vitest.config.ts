@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     testTimeout: 60_000,
     reporters: ["default", "./tests/support/summaryReporter.ts"],
+    // Installs Chromium if missing and makes the folder for the run's one site build.
+    globalSetup: ["./tests/support/e2eSetup.ts"],
   },
 });
