@@ -40,9 +40,16 @@ const deno = here("./node_modules/.bin/deno");
 export default {
   root: "src",
   title: "chisel",
-  pages: [{ name: "Overview", path: "/" }],
-  // The default global stylesheet is Google Fonts: drop it, the theme's font stacks fall back to local fonts.
-  globalStylesheets: [],
+  pages: [
+    { name: "Overview", path: "/" },
+    { name: "Noise schedules", path: "/schedules" },
+    { name: "Images", path: "/images" },
+  ],
+  // Links end in .html, so dist/ works from any plain static file server.
+  cleanUrls: false,
+  // The default global stylesheets are Google Fonts: drop them (the theme's font stacks fall back to
+  // local fonts) but keep Inputs' stylesheet, which Framework builds locally.
+  globalStylesheets: ["observablehq:stdlib/inputs.css"],
   // An empty icon, so browsers do not request /favicon.ico.
   head: '<link rel="icon" href="data:,">',
   footer: "chisel: denoising diffusion on 2D data.",

@@ -1,22 +1,17 @@
 /**
  * Builds the Observable Framework site in a fresh copy of the project with the network cut off, and
- * checks the output is self-contained: no CDN anywhere in dist/, Plot bundled from node_modules, and
- * the overview loader's data present with the right numbers.
+ * checks the output is self-contained: no CDN anywhere in dist/, Plot bundled from node_modules, the
+ * overview and schedules pages built on the shared library, and the overview's JavaScript within budget.
  */
-import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { builtSite, project, type Site } from "./support/site.js";
 
-const project = fileURLToPath(new URL("..", import.meta.url));
-/** Everything that is not source: dependencies, git state, earlier outputs and Framework's caches. */
-const SKIP = new Set(["node_modules", ".git", "dist", ".observablehq", "test-artifacts"]);
 const CDN = /jsdelivr|unpkg\.com|esm\.sh|googleapis|gstatic|\bcdn\.[a-z]/i;
 
+let build: Site;
 let work: string;
-let build: { code: number; output: string };
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -24,25 +19,11 @@ function filesUnder(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
+// The run's one build (tests/support/site.ts): a fresh copy of the project, built with fetch cut off.
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "chisel-build-"));
-  // A copy, so the build neither overwrites the project's dist/ nor reuses its loader cache.
-  cpSync(project, work, { recursive: true, filter: (source) => !SKIP.has(source.split(/[\\/]/).pop()!) });
-  symlinkSync(join(project, "node_modules"), join(work, "node_modules"), "dir");
-  // Framework reaches the network only through fetch: make every call fail, as on a machine offline.
-  const offline = join(work, "offline.mjs");
-  writeFileSync(offline, 'globalThis.fetch = async (url) => { throw new Error(`network access: ${url}`); };\n');
-  const bin = join(work, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
-  build = await new Promise((resolve) => {
-    execFile("node", ["--import", offline, bin, "build"], { cwd: work, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
-    });
-  });
-}, 300_000);
-
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+  build = await builtSite();
+  work = build.work;
+}, 600_000);
 
 describe("observable build, offline", () => {
   it("succeeds and writes dist/index.html", () => {
@@ -62,26 +43,22 @@ describe("observable build, offline", () => {
     expect(existsSync(join(work, "dist", "_node", "@observablehq", `plot@${version}`))).toBe(true);
   });
 
-  it("ships the overview loader's output with the default schedule and spiral", () => {
-    const dir = join(work, "dist", "_file", "data");
-    const name = readdirSync(dir).find((file) => /^overview\.[0-9a-f]{8}\.json$/.test(file));
-    expect(name).toBeDefined();
-    expect(readFileSync(join(work, "dist", "index.html"), "utf8")).toContain(`_file/data/${name}`);
-    const { schedule, spiral } = JSON.parse(readFileSync(join(dir, name!), "utf8"));
-    expect(schedule.T).toBe(1000);
-    expect(schedule.t).toHaveLength(1000);
-    expect([schedule.t[0], schedule.t[999]]).toEqual([1, 1000]);
-    // Linear β from 1e-4 to 0.02; ᾱ_t = ∏(1 − β_s), checked with numpy: ᾱ_1 = 0.9999,
-    // β_500 = 0.01004004, ᾱ_500 = 0.07858724, ᾱ_1000 = 4.035830e-5 (the JSON keeps 4 significant digits).
-    expect(schedule.beta[0]).toBe(1e-4);
-    expect(schedule.beta[999]).toBe(0.02);
-    expect(schedule.beta[499]).toBeCloseTo(0.01004, 7);
-    expect(schedule.alphaBar[0]).toBe(0.9999);
-    expect(schedule.alphaBar[499]).toBeCloseTo(0.07859, 7);
-    expect(schedule.alphaBar[999]).toBeCloseTo(4.036e-5, 10);
-    expect(spiral.n).toBe(2048);
-    expect(spiral.seed).toBe(0);
-    expect(spiral.points).toHaveLength(2048);
-    expect(spiral.points.flat().every(Number.isFinite)).toBe(true);
+  it("builds the overview and schedules pages on the shared library, computing in the browser", () => {
+    const index = readFileSync(join(work, "dist", "index.html"), "utf8");
+    const schedules = readFileSync(join(work, "dist", "schedules.html"), "utf8");
+    for (const module of ["lib/forward.", "lib/schedule.", "components/staircase."]) expect(index).toContain(`_import/${module}`);
+    for (const module of ["lib/schedule.", "components/schedulePlots.", "components/terminalGauge."]) {
+      expect(schedules).toContain(`_import/${module}`);
+    }
+  });
+
+  it("keeps the overview's JavaScript under 600 KB, without tfjs or onnxruntime", () => {
+    const index = readFileSync(join(work, "dist", "index.html"), "utf8");
+    // Framework preloads every module the page imports, directly or not.
+    const modules = [...index.matchAll(/<link rel="modulepreload" href="\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(modules.length).toBeGreaterThan(10);
+    expect(modules.filter((path) => /tfjs|onnx/i.test(path))).toEqual([]);
+    const bytes = modules.reduce((sum, path) => sum + statSync(join(work, "dist", path)).size, 0);
+    expect(bytes).toBeLessThan(600_000);
   });
 });
