@@ -21,7 +21,7 @@ describe("chisel train, export-onnx and sample --model", () => {
     expect(out.engine).toMatch(/^fused-wasm/);
     expect(out.configHash).toMatch(/^[0-9a-f]{64}$/);
     const manifest = JSON.parse(readFileSync(join(run, "manifest.json"), "utf8"));
-    expect(manifest.config.training).toMatchObject({ steps: 120, seed: 4, batch: 256, lr: 1e-3 });
+    expect(manifest.config.training).toMatchObject({ steps: 120, seed: 4, batch: 1024, lr: 0.01, warmup: 6, ema: 0.999 });
     expect(manifest.command).toBe(`chisel train --steps 120 --seed 4 --out ${run} --quiet`);
     // A second run into the same directory is refused; nothing is lost.
     const again = chisel("train", "--steps", "10", "--out", run);

@@ -15,11 +15,11 @@ const DEFAULTS = {
   model: { parameterization: "eps", hidden: [128, 128, 128], embeddingDim: 32 },
   training: {
     steps: 10000,
-    batch: 256,
-    lr: 1e-3,
-    lrSchedule: "constant",
-    warmup: 0,
-    ema: 0,
+    batch: 1024,
+    lr: 0.01,
+    lrSchedule: "cosine",
+    warmup: 500,
+    ema: 0.999,
     seed: 0,
     checkpoints: [0, 250, 500, 1000, 2000, 5000, 10000],
     logEvery: 10,
@@ -162,11 +162,11 @@ describe("configHash", () => {
   it("is the SHA-256 of the sorted-key JSON of the weight-relevant fields", async () => {
     // Canonical text and digest computed with Python: json.dumps(d, sort_keys=True, separators=(",", ":")), hashlib.sha256.
     const text =
-      '{"algorithm":1,"backend":null,"dataset":{"n":2048,"name":"spiral","seed":0},"model":{"embeddingDim":32,"hidden":[128,128,128],"parameterization":"eps"},"schedule":{"T":1000,"betaEnd":0.02,"betaStart":0.0001,"kind":"linear"},"training":{"batch":256,"ema":0,"lr":0.001,"lrSchedule":"constant","seed":0,"steps":10000,"warmup":0}}';
+      '{"algorithm":1,"backend":null,"dataset":{"n":2048,"name":"spiral","seed":0},"model":{"embeddingDim":32,"hidden":[128,128,128],"parameterization":"eps"},"schedule":{"T":1000,"betaEnd":0.02,"betaStart":0.0001,"kind":"linear"},"training":{"batch":1024,"ema":0.999,"lr":0.01,"lrSchedule":"cosine","seed":0,"steps":10000,"warmup":500}}';
     const { checkpoints: _c, logEvery: _l, ...training } = DEFAULT_TRAIN_CONFIG.training;
     expect(canonicalJson({ algorithm: 1, backend: null, ...DEFAULT_TRAIN_CONFIG, training })).toBe(text);
     expect(await configHash(DEFAULT_TRAIN_CONFIG)).toBe(
-      "9cac46c2ebb4011fa9afe167a5c5bcb451f5ceadd09faf1becab71e2d142e4eb",
+      "5f3187713fe5120386f87b45eda33182ec4f7642b91e26c641af7235c86d3109",
     );
   });
 
@@ -185,14 +185,14 @@ describe("configHash", () => {
     expect(await configHash(backwards)).toBe(await configHash(config));
   });
 
-  const base = "9cac46c2ebb4011fa9afe167a5c5bcb451f5ceadd09faf1becab71e2d142e4eb"; // configHash(DEFAULT_TRAIN_CONFIG), checked above
+  const base = "5f3187713fe5120386f87b45eda33182ec4f7642b91e26c641af7235c86d3109"; // configHash(DEFAULT_TRAIN_CONFIG), checked above
   const changed: [string, object][] = [
     ["training.lr", { training: { lr: 0.002 } }],
     ["training.seed", { training: { seed: 1 } }],
     ["training.steps", { training: { steps: 9999 } }],
     ["training.batch", { training: { batch: 128 } }],
-    ["training.ema", { training: { ema: 0.999 } }],
-    ["training.lrSchedule", { training: { lrSchedule: "cosine" } }],
+    ["training.ema", { training: { ema: 0.99 } }],
+    ["training.lrSchedule", { training: { lrSchedule: "constant" } }],
     ["training.warmup", { training: { warmup: 100 } }],
     ["dataset.seed", { dataset: { seed: 1 } }],
     ["dataset.noise", { dataset: { noise: 0.2 } }],
@@ -215,8 +215,8 @@ describe("configHash", () => {
 describe("learningRate", () => {
   const training = (json: object): TrainConfig["training"] => parseTrainConfig({ training: json }).training;
 
-  it("is constant by default", () => {
-    const t = training({ steps: 100, lr: 0.01 });
+  it("is constant when asked", () => {
+    const t = training({ steps: 100, lr: 0.01, lrSchedule: "constant", warmup: 0 });
     expect([0, 50, 99].map((k) => learningRate(t, k))).toEqual([0.01, 0.01, 0.01]);
   });
 

@@ -17,9 +17,14 @@ import {
   TrainingDivergedError,
 } from "../src/lib/training/train.js";
 
-/** A small network keeps the float64 evaluation cheap; the loop does not care about the width. */
+/**
+ * A plain optimizer (constant lr, no warm-up, no EMA) unless a test asks otherwise, so the engine's
+ * weights are the checkpoint's; a small network keeps the float64 evaluation cheap.
+ */
+const PLAIN = { lr: 1e-3, lrSchedule: "constant", warmup: 0, ema: 0 };
+
 function smallConfig(training: object = {}, rest: object = {}): TrainConfig {
-  return parseTrainConfig({ model: { hidden: [4] }, training: { batch: 8, ...training }, ...rest });
+  return parseTrainConfig({ model: { hidden: [4] }, training: { ...PLAIN, batch: 8, ...training }, ...rest });
 }
 
 interface FakeOptions {
@@ -183,7 +188,7 @@ describe("checkpoints and loss history", () => {
       model: { hidden: [1] },
       schedule: { T: 10 },
       dataset: { n: 16 },
-      training: { steps: 10000, batch: 1, logEvery: 1, checkpoints: [] },
+      training: { ...PLAIN, steps: 10000, batch: 1, logEvery: 1, checkpoints: [] },
     });
     const { result } = await collect(config, new FakeEngine("fake", initialParams(config), { loss: (s) => s }), {
       evalPoints: 1,
@@ -413,7 +418,7 @@ describe("abort", () => {
   it("lets a timer abort a synchronous engine (the loop yields to the event loop)", async () => {
     const config = parseTrainConfig({
       model: { hidden: [1] },
-      training: { steps: 1_000_000, batch: 1, checkpoints: [] },
+      training: { ...PLAIN, steps: 1_000_000, batch: 1, checkpoints: [] },
     });
     const engine = new FakeEngine("busy", initialParams(config), { busyMs: 0.5 });
     const controller = new AbortController();
@@ -427,7 +432,7 @@ describe("abort", () => {
   });
 
   it("reports progress at most every ~100 ms, and the last step", async () => {
-    const config = parseTrainConfig({ model: { hidden: [1] }, training: { steps: 400, batch: 1, checkpoints: [] } });
+    const config = parseTrainConfig({ model: { hidden: [1] }, training: { ...PLAIN, steps: 400, batch: 1, checkpoints: [] } });
     const events: [number, ProgressEvent][] = [];
     const started = performance.now();
     await collect(config, new FakeEngine("busy", initialParams(config), { busyMs: 1 }), {
@@ -495,7 +500,7 @@ describe("a real optimizer", () => {
   it("lowers the evaluation loss of an x0-model", async () => {
     const config = parseTrainConfig({
       model: { hidden: [4], parameterization: "x0" },
-      training: { steps: 60, batch: 16, lr: 0.03, checkpoints: [0] },
+      training: { ...PLAIN, steps: 60, batch: 16, lr: 0.03, checkpoints: [0] },
     });
     const engine = new FiniteDifferenceAdam([34, 4, 2], initialParams(config));
     const { result, checkpoints } = await collect(config, engine, { evalPoints: 64 });
