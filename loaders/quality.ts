@@ -9,11 +9,13 @@ import { evaluate, type Metrics, prepareReference } from "../src/lib/metrics.js"
 import { sample } from "../src/lib/sample.js";
 import type { SamplerName } from "../src/lib/samplers/index.js";
 import type { Schedule } from "../src/lib/schedule.js";
+import type { TimestepSpacing } from "../src/lib/timesteps.js";
 
 export interface QualityRun {
   sampler: SamplerName;
   steps: number;
   eta?: number;
+  spacing?: TimestepSpacing;
 }
 
 export interface MetricSummary {
@@ -79,7 +81,7 @@ export async function qualityTable(options: QualityOptions): Promise<QualityTabl
   for (const run of runs) {
     const perSeed: Metrics[] = [];
     for (const seed of seeds) {
-      const { samples } = await sample({ schedule, denoiser, sampler: run.sampler, steps: run.steps, eta: run.eta, n, seed });
+      const { samples } = await sample({ schedule, denoiser, sampler: run.sampler, steps: run.steps, eta: run.eta, spacing: run.spacing, n, seed });
       perSeed.push(evaluate(samples, prepared));
     }
     const row = { ...run, metrics: summarize(perSeed), perSeed };

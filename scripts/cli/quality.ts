@@ -3,6 +3,7 @@ import type { Denoiser } from "../../src/lib/denoiser.js";
 import { oracleDenoiser } from "../../src/lib/oracle.js";
 import { makeDataset } from "../../src/lib/datasets.js";
 import { SAMPLER_NAMES, type SamplerName } from "../../src/lib/samplers/index.js";
+import { TIMESTEP_SPACINGS, type TimestepSpacing } from "../../src/lib/timesteps.js";
 import { makeSchedule, type Schedule } from "../../src/lib/schedule.js";
 import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../loaders/models.js";
 import { qualityTable, type QualityRun } from "../../loaders/quality.js";
@@ -32,6 +33,7 @@ export const qualityCommand = defineCommand({
     },
     samplers: { type: "string", default: SAMPLER_NAMES.join(","), help: "comma-separated samplers" },
     steps: { type: "string", default: "10,50,1000", help: "comma-separated step counts (each from 1 to T)" },
+    spacing: { type: "choice", choices: TIMESTEP_SPACINGS, default: "trailing", help: "respaced grid: even in t, or even in ln SNR" },
     seeds: { type: "number", integer: true, min: 1, max: 100, default: 3, help: "sampling seeds 0 … seeds−1" },
     n: { type: "number", integer: true, min: 10, max: 100_000, default: 512, help: "samples per run" },
   },
@@ -57,7 +59,7 @@ export const qualityCommand = defineCommand({
       const k = Number(s);
       return Number.isInteger(k) && k >= 1 && k <= schedule.T ? k : undefined;
     }, `integers from 1 to T (${schedule.T})`);
-    const runs: QualityRun[] = samplers.flatMap((sampler) => steps.map((k) => ({ sampler, steps: k })));
+    const runs: QualityRun[] = samplers.flatMap((sampler) => steps.map((k) => ({ sampler, steps: k, spacing: flags.spacing as TimestepSpacing })));
     try {
       return await qualityTable({
         denoiser,

@@ -3,6 +3,7 @@ import type { Denoiser } from "../../src/lib/denoiser.js";
 import { oracleDenoiser } from "../../src/lib/oracle.js";
 import { sample } from "../../src/lib/sample.js";
 import { SAMPLER_NAMES, type SamplerName } from "../../src/lib/samplers/index.js";
+import { TIMESTEP_SPACINGS, type TimestepSpacing } from "../../src/lib/timesteps.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "../../src/lib/schedule.js";
 import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../loaders/models.js";
 import { defineCommand } from "./command.js";
@@ -27,6 +28,7 @@ export const sampleCommand = defineCommand({
     dataset: { type: "choice", choices: DATASET_NAMES, default: "spiral", help: "the oracle's dataset (seed 0, 2048 points)" },
     sampler: { type: "choice", choices: SAMPLER_NAMES, default: "ddpm", help: "reverse-process sampler" },
     steps: { type: "number", integer: true, min: 1, max: 100_000, help: "sampling steps, from 1 to T (default T)" },
+    spacing: { type: "choice", choices: TIMESTEP_SPACINGS, default: "trailing", help: "respaced grid: even in t, or even in ln SNR" },
     n: { type: "number", integer: true, min: 1, max: 100_000, default: 512, help: "number of samples" },
     seed: { type: "number", integer: true, min: 0, max: 2 ** 32 - 1, default: 0, help: "seed of x_T and the sampler noise" },
     eta: { type: "number", min: 0, max: 1, default: 0, help: "DDIM's η: 0 deterministic, 1 DDPM-like" },
@@ -70,6 +72,7 @@ export const sampleCommand = defineCommand({
         denoiser,
         sampler: flags.sampler as SamplerName,
         steps,
+        spacing: flags.spacing as TimestepSpacing,
         n: flags.n!,
         seed: flags.seed!,
         eta: flags.eta,

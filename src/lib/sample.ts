@@ -11,7 +11,7 @@ import { toPrediction } from "./parameterization.js";
 import { Rng } from "./random.js";
 import { createSampler, type DdpmVariance, type SamplerName } from "./samplers/index.js";
 import { alphaBarAt, type Schedule } from "./schedule.js";
-import { timestepGrid } from "./timesteps.js";
+import { logSnrGrid, TIMESTEP_SPACINGS, type TimestepSpacing, timestepGrid } from "./timesteps.js";
 
 export const MAX_SAMPLES = 100_000;
 
@@ -19,8 +19,10 @@ export interface SampleOptions {
   schedule: Schedule;
   denoiser: Denoiser;
   sampler: SamplerName;
-  /** Number of denoiser calls, 1…T; fewer than T respaces the grid (see timestepGrid). */
+  /** Number of denoiser calls, 1…T; fewer than T respaces the grid (see timesteps.ts). */
   steps: number;
+  /** How a respaced grid is laid out: "trailing" (default, even in t) or "logsnr" (even in ln SNR). */
+  spacing?: TimestepSpacing;
   /** Number of 2D points. */
   n: number;
   seed: number;
@@ -59,7 +61,11 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
   if (options.xT !== undefined && options.xT.length !== 2 * n) {
     throw new RangeError(`xT must have length 2n = ${2 * n}, got ${options.xT.length}`);
   }
-  const timesteps = timestepGrid(schedule.T, steps);
+  const spacing = options.spacing ?? "trailing";
+  if (!TIMESTEP_SPACINGS.includes(spacing)) {
+    throw new RangeError(`spacing must be one of ${TIMESTEP_SPACINGS.join(", ")}, got ${spacing}`);
+  }
+  const timesteps = spacing === "logsnr" ? logSnrGrid(schedule.logSnr, steps) : timestepGrid(schedule.T, steps);
   const sampler = createSampler(options.sampler, schedule, { eta: options.eta, variance: options.variance });
 
   const rng = new Rng(seed);

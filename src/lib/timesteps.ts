@@ -33,3 +33,32 @@ function roundHalfToEven(x: number): number {
   if (fraction < 0.5) return floor;
   return floor % 2 === 0 ? floor : floor + 1;
 }
+
+export const TIMESTEP_SPACINGS = ["trailing", "logsnr"] as const;
+export type TimestepSpacing = (typeof TIMESTEP_SPACINGS)[number];
+
+/**
+ * "logsnr" spacing (Lu et al. 2022, DPM-Solver §3.3): steps + 1 points evenly spaced in ln SNR from
+ * the noisiest index T − 1 to the cleanest, index 0; the sampler visits the first `steps` and its final
+ * step goes from the last of them to the data. Few-step samplers then spend their steps where the data
+ * takes shape instead of one long last jump from ᾱ ≈ 0.9 to the data. `logSnr` is the schedule's
+ * (decreasing) ln SNR per index; each target snaps to the nearest index, kept strictly decreasing.
+ */
+export function logSnrGrid(logSnr: ArrayLike<number>, steps: number): number[] {
+  const T = logSnr.length;
+  timestepGrid(T, steps); // validates T and steps
+  const top = logSnr[T - 1];
+  const bottom = logSnr[0];
+  const grid: number[] = [];
+  let index = T - 1;
+  for (let k = 0; k < steps; k++) {
+    const target = top + (k / steps) * (bottom - top);
+    // Walk down while the next index is nearer the target; leave room for the entries still to come.
+    const floor = steps - 1 - k;
+    let best = k === 0 ? T - 1 : Math.min(index - 1, T - 1);
+    while (best - 1 >= floor && Math.abs(logSnr[best - 1] - target) <= Math.abs(logSnr[best] - target)) best--;
+    index = Math.max(best, floor);
+    grid.push(index);
+  }
+  return grid;
+}
