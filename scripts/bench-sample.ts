@@ -1,6 +1,6 @@
 /**
- * Sampling speed of each inference engine: 512 points × 1000 DDPM steps and 512 × 50, random parameters,
- * the default schedule (linear, T = 1000). Each engine first samples a few steps untimed (JIT, wasm start).
+ * Sampling speed of each inference engine: 512 points × 1000 DDPM steps and 512 × 50, with the default
+ * run's trained weights and schedule (linear, T = 1000). Each engine first samples a few steps untimed (JIT, wasm start).
  *
  *   deno run -A scripts/bench-sample.ts [ortThreads]
  *
@@ -12,15 +12,15 @@ import { createOrtDenoiser } from "../src/engines/onnx/ortDenoiser.js";
 import { createReferenceDenoiser } from "../src/engines/reference/referenceDenoiser.js";
 import { createTfjsDenoiser } from "../src/engines/tfjs/tfjsDenoiser.js";
 import type { Denoiser } from "../src/lib/denoiser.js";
-import { initMlpParams, mlpDenoiser } from "../src/lib/mlp.js";
+import { mlpDenoiser } from "../src/lib/mlp.js";
 import { exportOnnx } from "../src/lib/onnx/export.js";
 import { sample } from "../src/lib/sample.js";
-import { DEFAULT_SCHEDULE, makeSchedule } from "../src/lib/schedule.js";
+import { defaultRun } from "../loaders/defaultRun.js";
+import { readCheckpoint } from "../loaders/models.js";
 
 const N = 512;
 const STEPS = [1000, 50];
-const schedule = makeSchedule(DEFAULT_SCHEDULE);
-const params = initMlpParams(0);
+const { schedule, params } = await readCheckpoint((await defaultRun()).dir);
 const ortThreads = process.argv[2] === undefined ? undefined : Number(process.argv[2]);
 
 interface Engine {
