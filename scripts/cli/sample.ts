@@ -13,7 +13,7 @@ import { UsageError } from "./flags.js";
 /** The schedule flags without defaults: a trained model brings its own schedule. */
 const scheduleOverrides = Object.fromEntries(
   Object.entries(scheduleFlags).map(([name, spec]) => [name, { ...spec, default: undefined }]),
-) as { [K in keyof typeof scheduleFlags]: Omit<(typeof scheduleFlags)[K], "default"> };
+) as unknown as { [K in keyof typeof scheduleFlags]: Omit<(typeof scheduleFlags)[K], "default"> };
 
 export const sampleCommand = defineCommand({
   name: "sample",

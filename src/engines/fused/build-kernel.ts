@@ -52,7 +52,7 @@ export async function kernelModuleSource(): Promise<string> {
   const wabt = await wabtInit();
   const compile = (name: string, text: string): string => {
     const module = wabt.parseWat(name, text, features);
-    module.validate(features);
+    module.validate();
     const bytes = module.toBinary({}).buffer;
     module.destroy();
     let binary = "";
