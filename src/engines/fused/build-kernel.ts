@@ -52,7 +52,8 @@ export async function kernelModuleSource(): Promise<string> {
   const wabt = await wabtInit();
   const compile = (name: string, text: string): string => {
     const module = wabt.parseWat(name, text, features);
-    module.validate();
+    // wabt's typings omit validate's features argument, without which shared memory is refused.
+    (module as unknown as { validate(features: object): void }).validate(features);
     const bytes = module.toBinary({}).buffer;
     module.destroy();
     let binary = "";
