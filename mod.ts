@@ -1,0 +1,66 @@
+/**
+ * chisel's scripting API: one import for Deno scripts that build schedules and datasets, train, sample,
+ * evaluate, export and publish reports.
+ *
+ *     import * as chisel from "./mod.ts";
+ *     const schedule = chisel.makeSchedule({ kind: "cosine", T: 1000, betaStart: 1e-4, betaEnd: 0.02 });
+ *
+ * The pure core (everything from src/lib) also runs in browsers; the functions that read or write files
+ * (runs, checkpoints, models, reports) need Deno's --allow-read and --allow-write.
+ *
+ * @module
+ */
+
+// Noise schedules: β, ᾱ, SNR and the posterior coefficients for any T from 1 to 100,000, and the check
+// that x_T really is noise.
+export {
+  DEFAULT_SCHEDULE,
+  makeSchedule,
+  type Schedule,
+  type ScheduleConfig,
+  SCHEDULE_KINDS,
+  type ScheduleKind,
+  terminalCheck,
+  type TerminalCheck,
+} from "./src/lib/schedule.js";
+
+// Seeded 2D datasets and user points (CSV or JSON). Points are interleaved: [x0, y0, x1, y1, …].
+export { DATASET_NAMES, type DatasetName, type DatasetOptions, fromPairs, makeDataset, parsePoints, toPairs } from "./src/lib/datasets.js";
+
+/** Seeded randomness that gives the same stream in Deno, Node and browsers. */
+export { Rng } from "./src/lib/random.js";
+
+// The forward process: closed-form q(x_t | x_0) and the step-by-step chain.
+export { forwardChain, qSample } from "./src/lib/forward.js";
+
+// What a network predicts (ε, x_0 or v) and the exact conversions between them.
+export { convertOutput, type Parameterization, PARAMETERIZATIONS, toPrediction } from "./src/lib/parameterization.js";
+
+// Sampling: DDPM, DDIM and DPM-Solver++ over any denoiser, on a respaced grid.
+export type { Denoiser } from "./src/lib/denoiser.js";
+export { sample, type SampleOptions, type SampleResult } from "./src/lib/sample.js";
+export { createSampler, SAMPLER_NAMES, type SamplerName } from "./src/lib/samplers/index.js";
+export { logSnrGrid, TIMESTEP_SPACINGS, type TimestepSpacing, timestepGrid } from "./src/lib/timesteps.js";
+/** The exact optimal denoiser of an empirical dataset: sampling without a trained model. */
+export { oracleDenoiser } from "./src/lib/oracle.js";
+
+// Evaluation: sliced Wasserstein, MMD², precision and coverage, and the floor between independent draws.
+export { datasetFloor, evaluate, type Metrics, metricFloor } from "./src/lib/metrics.js";
+export { type QualityRow, type QualityRun, qualityTable, type QualityTable } from "./loaders/quality.js";
+
+// Training: validated configs keyed by hash, the Algorithm 1 loop over any engine, hashed checkpoints.
+export {
+  configHash,
+  DEFAULT_TRAIN_CONFIG,
+  parseTrainConfig,
+  type TrainConfig,
+} from "./src/lib/training/config.js";
+export { train, TrainingDivergedError } from "./src/lib/training/train.js";
+export { createTrainEngine, TRAIN_BACKENDS, type TrainBackend } from "./src/engines/trainEngines.js";
+export { loadCheckpoint, loadRun, runTraining } from "./loaders/runStore.js";
+/** The run of a config from the cache under data/runs/, trained first when missing. */
+export { ensureRun, runDirFor } from "./loaders/runCache.js";
+
+// Models: ONNX export and a denoiser over a checkpoint or an .onnx file (onnxruntime, tfjs or plain TS).
+export { exportOnnx, readOnnxMetadata } from "./src/lib/onnx/export.js";
+export { checkpointToOnnx, type InferenceEngine, openDenoiser, readCheckpoint, readModel } from "./loaders/models.js";
