@@ -12,6 +12,7 @@ import { scheduleCommand } from "./cli/schedule.js";
 import { trainCommand } from "./cli/train.js";
 import { exportOnnxCommand } from "./cli/exportOnnx.js";
 import { qualityCommand } from "./cli/quality.js";
+import { reportCommand } from "./cli/report.js";
 
 const commands = [
   scheduleCommand,
@@ -21,6 +22,7 @@ const commands = [
   evaluateCommand,
   qualityCommand,
   exportOnnxCommand,
+  reportCommand,
 ] as unknown as Command[];
 
 function overview(): string {

@@ -1,0 +1,111 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../../loaders/provenance.js";
+import {
+  assembleReport,
+  buildReport,
+  type BuildReportOptions,
+  type BuildReportResult,
+  parseShard,
+  readReportConfig,
+  type ReportProgress,
+  type Shard,
+} from "../../loaders/reports.js";
+import type { ReportConfig } from "../../src/lib/reports/config.js";
+import { defineCommand } from "./command.js";
+import { UsageError } from "./flags.js";
+import { INTERRUPTED_EXIT_CODE } from "./train.js";
+
+/** The committed report configs that --all builds. */
+export const REPORT_CONFIGS_DIR = join(PROJECT_ROOT, "reports");
+
+/** One stderr line per tenth of each run's training and per finished stage: parallel runs interleave. */
+function progressLog(name: string) {
+  const tenths = new Map<string, number>();
+  return (event: ReportProgress) => {
+    const run = `${name} ${event.run}`;
+    if (event.kind === "run-start") console.error(`${run} (${event.label}): started`);
+    else if (event.kind === "train") {
+      const tenth = Math.floor((10 * event.event.step) / event.event.steps);
+      if (tenth <= (tenths.get(event.run) ?? -1)) return;
+      tenths.set(event.run, tenth);
+      const { step, steps, loss, stepsPerSecond } = event.event;
+      console.error(`${run}: training ${step}/${steps}, loss ${loss.toFixed(4)}, ${stepsPerSecond.toFixed(0)} steps/s`);
+    } else if (event.kind === "evaluate") {
+      if (event.done === event.total) console.error(`${run}: sampled and evaluated ${event.total} sampler × step settings`);
+    } else {
+      const { train, evaluate } = event.seconds;
+      console.error(`${run}: done (${event.trained ? `trained in ${train.toFixed(1)} s` : "from the run cache"}, evaluated in ${evaluate.toFixed(1)} s)`);
+    }
+  };
+}
+
+async function allConfigs(): Promise<string[]> {
+  const names = await readdir(REPORT_CONFIGS_DIR).catch(() => [] as string[]);
+  const files = names.filter((name) => name.endsWith(".json")).sort().map((name) => join(REPORT_CONFIGS_DIR, name));
+  if (files.length === 0) throw new UsageError(`--all: no report configs (*.json) in ${REPORT_CONFIGS_DIR}`);
+  return files;
+}
+
+export const reportCommand = defineCommand({
+  name: "report",
+  summary: "Builds a report (trains what the run cache lacks, samples, evaluates) and publishes it atomically to data/reports/NAME/.",
+  flags: {
+    config: { type: "string", help: "a report config JSON, e.g. reports/default.json" },
+    all: { type: "boolean", help: "every report config in reports/*.json, one after another" },
+    shard: { type: "string", help: "i/n: build only share i of n of the sweep's runs (the last shard to finish assembles)" },
+    assemble: { type: "boolean", help: "publish the report from its finished shards" },
+    parallel: { type: "number", integer: true, min: 1, max: 8, help: "runs built at once, one worker each (default 2 on 2+ cores)" },
+    "reports-dir": { type: "string", help: "where reports are published (default data/reports)" },
+    "runs-dir": { type: "string", help: "the run cache (default data/runs)" },
+    quiet: { type: "boolean", help: "no progress lines on stderr" },
+  },
+  async run(flags) {
+    if ((flags.config === undefined) === !flags.all) throw new UsageError("give either --config FILE or --all");
+    if (flags.assemble && flags.shard !== undefined) throw new UsageError("--assemble goes without --shard: it uses every shard");
+    let shard: Shard | undefined;
+    if (flags.shard !== undefined) {
+      try {
+        shard = parseShard(flags.shard);
+      } catch (error) {
+        throw new UsageError(`--${(error as Error).message}`);
+      }
+    }
+    const files = flags.config === undefined ? await allConfigs() : [flags.config];
+    // Every config is validated before anything is built.
+    const configs: [string, ReportConfig][] = [];
+    for (const file of files) {
+      try {
+        configs.push([file, await readReportConfig(file)]);
+      } catch (error) {
+        throw new UsageError(`--config ${(error as Error).message}`);
+      }
+    }
+    const controller = new AbortController();
+    const interrupt = () => controller.abort(new Error("interrupted"));
+    Deno.addSignalListener("SIGINT", interrupt);
+    const reports: BuildReportResult[] = [];
+    try {
+      for (const [file, config] of configs) {
+        const options: BuildReportOptions = {
+          reportsDir: flags["reports-dir"],
+          runsDir: flags["runs-dir"],
+          shard,
+          parallel: flags.parallel,
+          signal: controller.signal,
+          command: `chisel report --config ${file.startsWith(PROJECT_ROOT) ? file.slice(PROJECT_ROOT.length) : file}` +
+            (shard ? ` --shard ${shard.index}/${shard.count}` : ""),
+          onProgress: flags.quiet ? undefined : progressLog(config.name),
+        };
+        reports.push(await (flags.assemble ? assembleReport(config, options) : buildReport(config, options)));
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      console.error("chisel: interrupted; the published reports are unchanged");
+      Deno.exitCode = INTERRUPTED_EXIT_CODE;
+    } finally {
+      Deno.removeSignalListener("SIGINT", interrupt);
+    }
+    return { reports };
+  },
+});

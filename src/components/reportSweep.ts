@@ -1,0 +1,87 @@
+/**
+ * A sweep's metrics chart: one metric against the swept value, a line per sampler, a panel per step
+ * count, each point the mean over the seeds with a ± 1 standard deviation bar, and the floor (the
+ * metric between independent draws of the data) as a dashed line.
+ */
+
+import * as Plot from "@observablehq/plot";
+
+export const SWEEP_METRICS = ["swd", "mmd", "precision", "coverage"] as const;
+export type SweepMetric = (typeof SWEEP_METRICS)[number];
+export const SWEEP_METRIC_LABELS: Record<SweepMetric, string> = {
+  swd: "sliced Wasserstein distance ↓",
+  mmd: "MMD² ↓",
+  precision: "precision ↑",
+  coverage: "coverage ↑",
+};
+
+interface Summary {
+  mean: number;
+  sd: number;
+}
+
+export interface SweepRun {
+  /** The run's position on the x axis: its swept value(s), e.g. "0.02" or "cosine". */
+  value: string;
+  quality: {
+    floor: Record<SweepMetric, Summary>;
+    rows: { sampler: string; eta?: number; spacing?: string; steps: number; metrics: Record<SweepMetric, Summary> }[];
+  };
+}
+
+export interface SweepChartOptions {
+  metric?: SweepMetric;
+  /** The swept field(s), for the x axis label. */
+  xLabel?: string;
+  samplerLabel?: (row: { sampler: string; eta?: number; spacing?: string }) => string;
+  width?: number;
+  height?: number;
+  document?: Document;
+}
+
+export function sweepChart(runs: SweepRun[], options: SweepChartOptions = {}): SVGSVGElement | HTMLElement {
+  const {
+    metric = "swd",
+    xLabel = "swept value",
+    samplerLabel = (row) => row.sampler,
+    width = 640,
+    height = 300,
+    document = globalThis.document,
+  } = options;
+  if (!SWEEP_METRICS.includes(metric)) throw new RangeError(`metric must be one of ${SWEEP_METRICS.join(", ")}, got ${metric}`);
+  if (runs.length === 0) throw new RangeError("runs must list at least one run");
+  // SWD spans orders of magnitude (a sampler that diverges lands at 10³ and more): log scale, with
+  // error bars kept above zero. MMD² (an unbiased estimate, can dip below 0) and the rates stay linear.
+  const log = metric === "swd";
+  const points = runs.flatMap((run) =>
+    run.quality.rows.map((row) => {
+      const { mean, sd } = row.metrics[metric];
+      const low = log ? Math.max(mean - sd, mean / 10) : mean - sd;
+      return { value: run.value, sampler: samplerLabel(row), steps: `${row.steps} steps`, mean, low, high: mean + sd };
+    })
+  );
+  const floors = runs.map((run) => ({ value: run.value, floor: run.quality.floor[metric].mean }));
+  const values = runs.map((run) => run.value);
+  const stepLabels = [...new Set(points.map((p) => p.steps))];
+  const samplers = [...new Set(points.map((p) => p.sampler))];
+  return Plot.plot({
+    document,
+    width,
+    height,
+    marginLeft: 56,
+    marginBottom: 40,
+    x: { type: "point", domain: values, label: xLabel, padding: 0.4 },
+    y: log
+      ? { type: "log", label: SWEEP_METRIC_LABELS[metric], grid: true, tickFormat: "~g" }
+      : { label: SWEEP_METRIC_LABELS[metric], grid: true, zero: metric === "precision" || metric === "coverage" },
+    fx: { domain: stepLabels, label: null },
+    color: { legend: true, label: "sampler", domain: samplers },
+    marks: [
+      // The floor under every panel: a dashed step through each run's own floor (equal unless the data is swept).
+      Plot.lineY(floors, { x: "value", y: "floor", strokeDasharray: "4 3", strokeOpacity: 0.6, curve: "step" }),
+      Plot.ruleX(points, { x: "value", y1: "low", y2: "high", fx: "steps", stroke: "sampler", strokeOpacity: 0.7 }),
+      Plot.line(points, { x: "value", y: "mean", fx: "steps", z: "sampler", stroke: "sampler", strokeWidth: 1.2 }),
+      Plot.dot(points, { x: "value", y: "mean", fx: "steps", fill: "sampler", r: 3, tip: true }),
+    ],
+  });
+}

@@ -1,0 +1,6 @@
+// The page of a published report, data/reports/NAME/ (NAME from observablehq.config.ts's dynamicPaths).
+import process from "node:process";
+import { loaderParams, reportPage } from "../../loaders/reportSite.js";
+
+const { name } = loaderParams(process.argv.slice(2), ["name"]);
+process.stdout.write(await reportPage(name));
