@@ -50,3 +50,30 @@ describe("logsnr spacing", () => {
     expect(logsnr.precision).toBeGreaterThan(trailing.precision);
   });
 });
+
+describe("clipX0", () => {
+  it("keeps an ε-model's few-step samples in range where ᾱ_T ≈ 0 (cosine) and changes nothing within range", async () => {
+    const cosine = makeSchedule({ kind: "cosine", T: 1000, betaStart: 1e-4, betaEnd: 0.02 });
+    // An ε-denoiser with a 5 % error: the exact noise of a data point at the origin, scaled by 1.05.
+    const biased = { parameterization: "eps" as const, predict: (x: Float64Array, t: number) => x.map((v) => (1.05 * v) / Math.sqrt(1 - cosine.alphaBars[t])) };
+    const run = (clipX0?: number) =>
+      sample({ schedule: cosine, denoiser: biased, sampler: "ddim", steps: 10, n: 64, seed: 1, clipX0, trajectory: true });
+    // x̂0 = (x − 1.05 x) / √ᾱ_T: a 5 % error in ε̂ times 1/√ᾱ_T ≈ 2·10⁴ at the first step.
+    const wild = (await run()).trajectory!;
+    const clipped = (await run(2)).trajectory!;
+    expect(Math.max(...wild.x0[0].map(Math.abs))).toBeGreaterThan(100);
+    expect(Math.max(...clipped.x0.flatMap((x0) => Array.from(x0, Math.abs)))).toBeLessThanOrEqual(2);
+    expect(Math.max(...wild.xt[1].map(Math.abs))).toBeGreaterThan(5 * Math.max(...clipped.xt[1].map(Math.abs)));
+    // A denoiser whose x̂0 stays inside the limit is untouched.
+    const spiral = makeDataset("spiral");
+    const oracle = oracleDenoiser(schedule(), spiral);
+    const plain = await sample({ schedule: schedule(), denoiser: oracle, sampler: "ddim", steps: 5, n: 16, seed: 2 });
+    const wide = await sample({ schedule: schedule(), denoiser: oracle, sampler: "ddim", steps: 5, n: 16, seed: 2, clipX0: 10 });
+    expect(wide.samples).toEqual(plain.samples);
+    await expect(run(0)).rejects.toThrow(/clipX0 must be a finite number > 0/);
+  });
+});
+
+function schedule() {
+  return makeSchedule();
+}

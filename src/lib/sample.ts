@@ -21,6 +21,12 @@ export interface SampleOptions {
   sampler: SamplerName;
   /** Number of denoiser calls, 1…T; fewer than T respaces the grid (see timesteps.ts). */
   steps: number;
+  /**
+   * Clamp each coordinate of x̂_0 to [−clipX0, clipX0] and recompute ε̂ from it (diffusers' clip_sample).
+   * Off by default. ε-prediction divides by √ᾱ_t, so where ᾱ_t ≈ 0 (the cosine schedule's last steps,
+   * ᾱ_T ≈ 2e-9) a small error in ε̂ becomes a huge x̂_0, and a few-step sampler jumps straight to it.
+   */
+  clipX0?: number;
   /** How a respaced grid is laid out: "trailing" (default, even in t) or "logsnr" (even in ln SNR). */
   spacing?: TimestepSpacing;
   /** Number of 2D points. */
@@ -54,7 +60,10 @@ export interface SampleResult {
 }
 
 export async function sample(options: SampleOptions): Promise<SampleResult> {
-  const { schedule, denoiser, steps, n, seed, signal, onStep } = options;
+  const { schedule, denoiser, steps, n, seed, signal, onStep, clipX0 } = options;
+  if (clipX0 !== undefined && !(Number.isFinite(clipX0) && clipX0 > 0)) {
+    throw new RangeError(`clipX0 must be a finite number > 0, got ${clipX0}`);
+  }
   if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES) {
     throw new RangeError(`n must be an integer from 1 to ${MAX_SAMPLES}, got ${n}`);
   }
@@ -80,7 +89,9 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     const prev = k + 1 < steps ? timesteps[k + 1] : -1;
     const output = await denoiser.predict(x, t);
     signal?.throwIfAborted(); // an async denoiser may have taken a while
-    const { x0, eps } = toPrediction(denoiser.parameterization, output, x, alphaBarAt(schedule, t));
+    const alphaBar = alphaBarAt(schedule, t);
+    const { x0, eps } = toPrediction(denoiser.parameterization, output, x, alphaBar);
+    if (clipX0 !== undefined) clipPrediction(x0, eps, x, alphaBar, clipX0);
     if (trajectory) {
       trajectory.xt.push(x);
       trajectory.x0.push(x0);
@@ -90,4 +101,17 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     onStep?.(k + 1, steps);
   }
   return { sampler: sampler.name, steps, timesteps, xT, samples: x, ...(trajectory && { trajectory }) };
+}
+
+/** Clamps x̂_0 in place and makes ε̂ consistent with it: ε̂ = (x_t − √ᾱ x̂_0) / √(1 − ᾱ). */
+function clipPrediction(x0: Float64Array, eps: Float64Array, xt: Float64Array, alphaBar: number, limit: number): void {
+  const a = Math.sqrt(alphaBar);
+  const s = Math.sqrt(1 - alphaBar);
+  for (let i = 0; i < x0.length; i++) {
+    const clipped = Math.min(limit, Math.max(-limit, x0[i]));
+    if (clipped !== x0[i]) {
+      x0[i] = clipped;
+      eps[i] = (xt[i] - a * clipped) / s;
+    }
+  }
 }
