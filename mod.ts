@@ -64,3 +64,8 @@ export { ensureRun, runDirFor } from "./loaders/runCache.js";
 // Models: ONNX export and a denoiser over a checkpoint or an .onnx file (onnxruntime, tfjs or plain TS).
 export { exportOnnx, readOnnxMetadata } from "./src/lib/onnx/export.js";
 export { checkpointToOnnx, type InferenceEngine, openDenoiser, readCheckpoint, readModel } from "./loaders/models.js";
+
+// Reports: a named experiment (with an optional sweep) trained, sampled, scored and published atomically
+// as data/reports/NAME/, which the site renders at /reports/NAME.
+export { parseReportConfig, type ReportConfig } from "./src/lib/reports/config.js";
+export { assembleReport, buildReport, listReports, loadReport, readReportConfig } from "./loaders/reports.js";

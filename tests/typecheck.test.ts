@@ -13,7 +13,7 @@ function typescriptFiles(dir: string): string[] {
 }
 
 it("type-checks strictly under Deno (library, engines, loaders, CLI, tests)", () => {
-  const files = ["mod.ts", ...["src", "loaders", "scripts", "tests"].flatMap(typescriptFiles)];
+  const files = ["mod.ts", ...["src", "loaders", "scripts", "tests", "examples"].flatMap(typescriptFiles)];
   expect(files.length).toBeGreaterThan(50);
   const result = spawnSync(join(root, "node_modules/.bin/deno"), ["check", "--quiet", ...files], {
     cwd: root,
