@@ -1,0 +1,224 @@
+/**
+ * The Train page's settings: a form of labelled native controls (dataset, schedule, β range, T, steps,
+ * batch, learning rate, seed, backend) whose value is a checked training config, or the reason the
+ * settings are refused. Nothing is clamped silently: a value out of range marks its box invalid and a
+ * message under the form names the setting and the allowed range, and no run can start until it is fixed.
+ */
+import { DATASET_NAMES } from "../lib/datasets.js";
+import { MAX_T, SCHEDULE_KINDS } from "../lib/schedule.js";
+import {
+  DEFAULT_TRAIN_CONFIG,
+  MAX_SEED,
+  parseTrainConfig,
+  type TrainConfig,
+  type TrainConfigInput,
+} from "../lib/training/config.js";
+import { DATASET_LABELS } from "./datasetLabels.js";
+
+/** The engines offered in a browser, in the order of the menu. */
+export const BROWSER_BACKENDS = [
+  { value: "tfjs", label: "tfjs: first that starts of WebGPU, WebGL, wasm, CPU" },
+  { value: "tfjs-webgpu", label: "tfjs on WebGPU" },
+  { value: "tfjs-webgl", label: "tfjs on WebGL" },
+  { value: "tfjs-wasm", label: "tfjs on wasm (WebAssembly, XNNPACK)" },
+  { value: "tfjs-cpu", label: "tfjs on CPU (plain JavaScript)" },
+  { value: "fused-wasm", label: "fused WebAssembly SIMD kernel (fastest on CPU)" },
+] as const;
+export type BrowserBackend = (typeof BROWSER_BACKENDS)[number]["value"];
+
+/** Bounds of the page, tighter than the config's: a browser tab is not the place for a million steps. */
+export const PAGE_LIMITS = { steps: 100_000, batch: 4096 } as const;
+
+/** The page's starting point: the CLI's defaults (10,000 steps, as in the exercise), on tfjs's best backend. */
+export const DEFAULT_CONTROLS = {
+  dataset: "spiral",
+  kind: DEFAULT_TRAIN_CONFIG.schedule.kind,
+  betaStart: DEFAULT_TRAIN_CONFIG.schedule.betaStart,
+  betaEnd: DEFAULT_TRAIN_CONFIG.schedule.betaEnd,
+  T: DEFAULT_TRAIN_CONFIG.schedule.T,
+  steps: DEFAULT_TRAIN_CONFIG.training.steps,
+  batch: DEFAULT_TRAIN_CONFIG.training.batch,
+  lr: DEFAULT_TRAIN_CONFIG.training.lr,
+  seed: DEFAULT_TRAIN_CONFIG.training.seed,
+  backend: "tfjs" as BrowserBackend,
+};
+export type ControlValues = typeof DEFAULT_CONTROLS;
+type Field = keyof ControlValues;
+
+export type ControlsValue =
+  | { ok: true; input: TrainConfigInput; config: TrainConfig }
+  | { ok: false; field: Field; message: string };
+
+export type TrainControls = HTMLFormElement & {
+  readonly value: ControlsValue;
+  /** Greys out every control (while a run is going: changes would not reach it). */
+  setDisabled(disabled: boolean): void;
+};
+
+interface NumberSpec {
+  label: string;
+  min: number;
+  max: number;
+  integer: boolean;
+  /** Whether min itself is allowed (the learning rate must be above 0). */
+  minIncluded?: boolean;
+  /** Where the config puts the value, for matching its error messages to this box. */
+  path: string;
+}
+
+const NUMBERS: Record<"betaStart" | "betaEnd" | "T" | "steps" | "batch" | "lr" | "seed", NumberSpec> = {
+  betaStart: { label: "β start", min: 0, max: 1, integer: false, minIncluded: false, path: "schedule.betaStart" },
+  betaEnd: { label: "β end", min: 0, max: 1, integer: false, minIncluded: false, path: "schedule.betaEnd" },
+  T: { label: "Diffusion steps T", min: 1, max: MAX_T, integer: true, path: "schedule.T" },
+  steps: { label: "Training steps", min: 1, max: PAGE_LIMITS.steps, integer: true, path: "training.steps" },
+  batch: { label: "Batch size", min: 1, max: PAGE_LIMITS.batch, integer: true, path: "training.batch" },
+  lr: { label: "Learning rate", min: 0, max: 1, integer: false, minIncluded: false, path: "training.lr" },
+  seed: { label: "Seed", min: 0, max: MAX_SEED, integer: true, path: "training.seed" },
+};
+
+/** Why a typed value is refused, or undefined when it is fine. */
+export function numberProblem(text: string, spec: NumberSpec): string | undefined {
+  const value = text.trim() === "" ? NaN : Number(text);
+  const range = spec.integer
+    ? `a whole number from ${spec.min} to ${spec.max}`
+    : `a number ${spec.minIncluded === false ? "above" : "from"} ${spec.min} ${spec.minIncluded === false ? "and up to" : "to"} ${spec.max}`;
+  if (!Number.isFinite(value)) return `${spec.label} must be ${range}, got ${text.trim() === "" ? "nothing" : JSON.stringify(text)}`;
+  const below = spec.minIncluded === false ? value <= spec.min : value < spec.min;
+  if (below || value > spec.max || (spec.integer && !Number.isInteger(value))) return `${spec.label} must be ${range}, got ${value}`;
+  return undefined;
+}
+
+/** The config document the values describe (the model and the rest of training keep the CLI's defaults). */
+export function configInput(values: ControlValues): TrainConfigInput {
+  return {
+    dataset: { name: values.dataset as TrainConfig["dataset"]["name"] },
+    schedule: {
+      kind: values.kind,
+      T: values.T,
+      // Cosine has its own β: the config keeps the defaults, and the boxes are greyed out.
+      ...(values.kind === "cosine" ? {} : { betaStart: values.betaStart, betaEnd: values.betaEnd }),
+    },
+    training: { steps: values.steps, batch: values.batch, lr: values.lr, seed: values.seed },
+    backend: values.backend,
+  };
+}
+
+/** Checks control values as typed: the page's bounds first, then the config's own rules (β end > β start). */
+export function checkControls(texts: Record<Field, string>): ControlsValue {
+  const values = { ...DEFAULT_CONTROLS } as Record<Field, string | number>;
+  for (const field of Object.keys(texts) as Field[]) {
+    const spec = NUMBERS[field as keyof typeof NUMBERS];
+    if (!spec) {
+      values[field] = texts[field];
+      continue;
+    }
+    if (field.startsWith("beta") && texts.kind === "cosine") continue;
+    const problem = numberProblem(texts[field], spec);
+    if (problem) return { ok: false, field, message: problem };
+    values[field] = Number(texts[field]);
+  }
+  const input = configInput(values as ControlValues);
+  try {
+    return { ok: true, input, config: parseTrainConfig(input) };
+  } catch (error) {
+    const message = (error as Error).message;
+    const entry = Object.entries(NUMBERS).find(([, spec]) => message.startsWith(`${spec.path}:`));
+    const field = (entry?.[0] ?? "backend") as Field;
+    return { ok: false, field, message: entry ? `${entry[1].label}: ${message.slice(entry[1].path.length + 2)}` : message };
+  }
+}
+
+let forms = 0;
+
+export function trainControls(
+  options: { value?: Partial<ControlValues>; document?: Document } = {},
+): TrainControls {
+  const { document = globalThis.document } = options;
+  const initial = { ...DEFAULT_CONTROLS, ...options.value };
+  const id = `train-controls-${++forms}`;
+  const form = document.createElement("form") as TrainControls;
+  form.className = "train-controls";
+  form.addEventListener("submit", (event) => event.preventDefault());
+  const fieldset = document.createElement("fieldset");
+  const legend = document.createElement("legend");
+  legend.textContent = "Settings";
+  fieldset.append(legend);
+  const message = document.createElement("p");
+  message.className = "train-controls-message";
+  message.setAttribute("role", "alert");
+  form.append(fieldset, message);
+
+  const elements = new Map<Field, HTMLInputElement | HTMLSelectElement>();
+  const row = (field: Field, label: string, element: HTMLInputElement | HTMLSelectElement) => {
+    element.id = `${id}-${field}`;
+    element.name = field;
+    const name = document.createElement("label");
+    name.htmlFor = element.id;
+    name.textContent = label;
+    const wrapper = document.createElement("div");
+    wrapper.className = "train-control";
+    wrapper.append(name, element);
+    fieldset.append(wrapper);
+    elements.set(field, element);
+  };
+  const select = (field: Field, label: string, choices: readonly { value: string; label: string }[]) => {
+    const element = document.createElement("select");
+    for (const choice of choices) {
+      const option = document.createElement("option");
+      option.value = choice.value;
+      option.textContent = choice.label;
+      option.selected = choice.value === String(initial[field]);
+      element.append(option);
+    }
+    row(field, label, element);
+  };
+  const number = (field: keyof typeof NUMBERS) => {
+    const spec = NUMBERS[field];
+    const element = document.createElement("input");
+    element.type = "number";
+    element.min = String(spec.min);
+    element.max = String(spec.max);
+    element.step = spec.integer ? "1" : "any";
+    element.value = String(initial[field]);
+    element.inputMode = spec.integer ? "numeric" : "decimal";
+    row(field, spec.label, element);
+  };
+
+  select("dataset", "Dataset", DATASET_NAMES.map((value) => ({ value, label: DATASET_LABELS[value] })));
+  select("kind", "Schedule", SCHEDULE_KINDS.map((value) => ({ value, label: value })));
+  number("betaStart");
+  number("betaEnd");
+  number("T");
+  number("steps");
+  number("batch");
+  number("lr");
+  number("seed");
+  select("backend", "Backend", BROWSER_BACKENDS);
+
+  const texts = () => Object.fromEntries([...elements].map(([field, element]) => [field, element.value])) as Record<Field, string>;
+  let value = checkControls(texts());
+  const show = () => {
+    const cosine = elements.get("kind")!.value === "cosine";
+    for (const field of ["betaStart", "betaEnd"] as const) (elements.get(field) as HTMLInputElement).disabled = cosine || fieldset.disabled;
+    for (const [field, element] of elements) element.setAttribute("aria-invalid", String(!value.ok && value.field === field));
+    message.textContent = value.ok ? "" : `Not started: ${value.message}.`;
+    message.hidden = value.ok;
+  };
+  form.addEventListener("input", (event) => {
+    // Re-dispatched below with the new value; only the controls' own events are checked.
+    if (event.target === form) return;
+    event.stopPropagation();
+    value = checkControls(texts());
+    show();
+    // The form's own window's Event: in a test the document is not the global one.
+    const { Event } = document.defaultView ?? globalThis;
+    form.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  Object.defineProperty(form, "value", { get: () => value });
+  form.setDisabled = (disabled: boolean) => {
+    fieldset.disabled = disabled;
+    show();
+  };
+  show();
+  return form;
+}

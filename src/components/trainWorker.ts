@@ -1,0 +1,276 @@
+/**
+ * The Train page's worker: runs lib/training's loop (Algorithm 1) on the chosen engine, off the page's
+ * main thread, and reports progress, checkpoints with a preview sample, and the end of the run.
+ *
+ * Loaded as a module worker from the built site: Framework bundles this file and its imports like any
+ * local module, and the engines (tfjs, the fused kernel) are imported only once a run asks for them.
+ * The tfjs wasm backend fetches its .wasm files at run time; each import.meta.resolve below makes
+ * Framework copy one of them into dist/_node, and gives its URL.
+ */
+import { createReferenceDenoiser } from "../engines/reference/referenceDenoiser.js";
+import { createTrainEngine } from "../engines/trainEngines.js";
+import type { TfjsEngine } from "../engines/tfjs/trainer.js";
+import { makeDataset } from "../lib/datasets.js";
+import { slicedWasserstein } from "../lib/metrics.js";
+import { sample } from "../lib/sample.js";
+import { makeSchedule } from "../lib/schedule.js";
+import { modelDims, parseTrainConfig, type TrainConfig } from "../lib/training/config.js";
+import type { TrainBatch, TrainEngine } from "../lib/training/engine.js";
+import { type CheckpointEvent, train, TrainingDivergedError } from "../lib/training/train.js";
+import {
+  BROWSER_EVAL_POINTS,
+  browserCheckpoints,
+  PREVIEW_POINTS,
+  PREVIEW_SAMPLER_STEPS,
+  PREVIEW_SEED,
+  type TrainMessage,
+  type TrainRequest,
+} from "./trainProtocol.js";
+
+const TFJS_WASM_FILES = [
+  import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"),
+  import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"),
+  import.meta.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm"),
+];
+/** tfjs wants the folder that holds all three. */
+const TFJS_WASM_FOLDER = new URL(".", TFJS_WASM_FILES[0]).href;
+/** The steps-per-second readout averages over this much training time. */
+const RATE_WINDOW_MS = 2000;
+
+const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
+
+function post(message: TrainMessage, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+/**
+ * Training time: wall-clock time less pauses and previews, so steps per second measure the training,
+ * not the reader's breaks or the sampling done for the page.
+ */
+class TrainingClock {
+  #start = performance.now();
+  #excluded = 0;
+  #pausedAt: number | undefined;
+  /** (step, training ms) pairs of the last RATE_WINDOW_MS, oldest first. */
+  #samples: { step: number; ms: number }[] = [{ step: 0, ms: 0 }];
+
+  ms(): number {
+    const now = this.#pausedAt ?? performance.now();
+    return now - this.#start - this.#excluded;
+  }
+
+  exclude(ms: number): void {
+    this.#excluded += ms;
+  }
+
+  pause(): void {
+    this.#pausedAt ??= performance.now();
+  }
+
+  resume(): void {
+    if (this.#pausedAt === undefined) return;
+    this.#excluded += performance.now() - this.#pausedAt;
+    this.#pausedAt = undefined;
+  }
+
+  /** Steps per second over the last RATE_WINDOW_MS of training time. */
+  rate(step: number): number {
+    const ms = this.ms();
+    const samples = this.#samples;
+    while (samples.length > 1 && samples[1].ms <= ms - RATE_WINDOW_MS) samples.shift();
+    const [oldest] = samples;
+    samples.push({ step, ms });
+    return ms > oldest.ms ? ((step - oldest.step) * 1000) / (ms - oldest.ms) : 0;
+  }
+}
+
+/**
+ * tfjs's params() reads each variable with dataSync. On WebGPU that read goes through a canvas, and in a
+ * Chromium worker (seen with the SwiftShader adapter) it breaks the device: the next GPU read fails with
+ * "A valid external Instance reference no longer exists", and train()'s start-up check saw wrong weights.
+ * Read the variables asynchronously instead, into the flat layout of lib/mlp.ts.
+ */
+async function readTfjsParams({ mlp }: TfjsEngine): Promise<Float32Array> {
+  const { weights, biases, layout } = mlp;
+  const values = await Promise.all([...weights, ...biases].map((variable) => variable.data()));
+  const out = new Float32Array(layout.size);
+  layout.layers.forEach(({ weight, bias }, l) => {
+    out.set(values[l] as Float32Array, weight);
+    out.set(values[weights.length + l] as Float32Array, bias);
+  });
+  return out;
+}
+
+/** The engine as the page runs it: its steps wait while the run is paused, and GPU weights are read asynchronously. */
+class PausableEngine implements TrainEngine {
+  readonly name: string;
+  #gate: Promise<void> | undefined;
+  #open: (() => void) | undefined;
+  #readParams: () => Float32Array | Promise<Float32Array>;
+
+  constructor(readonly inner: TrainEngine) {
+    this.name = inner.name;
+    const backend = (inner as Partial<TfjsEngine>).backend?.name;
+    this.#readParams = backend === "webgpu" || backend === "webgl"
+      ? () => readTfjsParams(inner as TfjsEngine)
+      : () => inner.params();
+  }
+
+  get paused(): boolean {
+    return this.#gate !== undefined;
+  }
+
+  pause(): void {
+    this.#gate ??= new Promise((resolve) => (this.#open = resolve));
+  }
+
+  resume(): void {
+    this.#open?.();
+    this.#gate = undefined;
+    this.#open = undefined;
+  }
+
+  step(batch: TrainBatch, lr: number): number | Promise<number> {
+    return this.#gate ? this.#gate.then(() => this.inner.step(batch, lr)) : this.inner.step(batch, lr);
+  }
+
+  params(): Float32Array | Promise<Float32Array> {
+    return this.#readParams();
+  }
+
+  dispose(): void | Promise<void> {
+    return this.inner.dispose();
+  }
+}
+
+/** What the engine runs on, in words: tfjs reports its backend (and the WebGPU adapter), the fused kernel its variant. */
+async function describeEngine(engine: TrainEngine): Promise<string> {
+  const backend = (engine as Partial<TfjsEngine>).backend;
+  if (!backend) {
+    const fma = engine.name.includes("-fma") ? " with relaxed-SIMD fused multiply-add" : "";
+    return engine.name.startsWith("fused-wasm") ? `WebAssembly SIMD kernel${fma}, one thread` : engine.name;
+  }
+  if (backend.name !== "webgpu") return backend.detail;
+  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+  type Info = { vendor: string; architecture: string; isFallbackAdapter?: boolean };
+  const info = (adapter as (GPUAdapter & { info?: Info }) | null)?.info;
+  if (!info) return "webgpu";
+  const name = [info.vendor, info.architecture].filter(Boolean).join(", ") || "unnamed adapter";
+  // A fallback adapter (SwiftShader, without a usable GPU) runs the shaders on the CPU.
+  return `webgpu (${name}${info.isFallbackAdapter ? ": a software adapter, slower than the fused kernel" : ""})`;
+}
+
+async function versions(engine: TrainEngine): Promise<Record<string, string>> {
+  const out: Record<string, string> = { engine: engine.name, browser: navigator.userAgent };
+  if (engine.name.startsWith("tfjs")) out.tfjs = (await import("@tensorflow/tfjs")).version.tfjs;
+  return out;
+}
+
+/** A worker trains one run: the page makes a new one for the next. */
+let startRequested = false;
+let running: { engine: PausableEngine; clock: TrainingClock; controller: AbortController } | undefined;
+
+async function run(input: TrainRequest & { type: "start" }): Promise<void> {
+  const requested = performance.now();
+  // The page's checkpoints (and previews) depend on the run's length, which the config may leave to its default.
+  const { steps } = parseTrainConfig(input.config).training;
+  const config: TrainConfig = parseTrainConfig({
+    ...input.config,
+    training: { ...input.config.training, checkpoints: browserCheckpoints(steps) },
+  });
+  const inner = await createTrainEngine(config, { tfjsWasmPaths: TFJS_WASM_FOLDER });
+  const engine = new PausableEngine(inner);
+  const clock = new TrainingClock();
+  const controller = new AbortController();
+  running = { engine, clock, controller };
+  try {
+    const { name, n, seed, noise } = config.dataset;
+    const data = makeDataset(name, { n, seed, noise });
+    const schedule = makeSchedule(config.schedule);
+    const denoiserOptions = { parameterization: config.model.parameterization, dims: modelDims(config.model) };
+    // What a perfect model would score: a fresh draw of the data, as many points as a preview.
+    const swdFloor = slicedWasserstein(makeDataset(name, { n: PREVIEW_POINTS, seed: seed + 1, noise }), data);
+    post({
+      type: "started",
+      config,
+      engine: engine.name,
+      detail: await describeEngine(inner),
+      versions: await versions(inner),
+      startSeconds: (performance.now() - requested) / 1000,
+      swdFloor,
+    });
+
+    const onCheckpoint = async (event: CheckpointEvent) => {
+      const began = performance.now();
+      const { samples } = await sample({
+        schedule,
+        denoiser: createReferenceDenoiser(event.params, denoiserOptions),
+        sampler: "ddim",
+        steps: Math.min(PREVIEW_SAMPLER_STEPS, schedule.T),
+        n: PREVIEW_POINTS,
+        seed: PREVIEW_SEED,
+      });
+      const swd = samples.every(Number.isFinite) ? slicedWasserstein(samples, data) : NaN;
+      const params = event.params.slice();
+      clock.exclude(performance.now() - began);
+      post({
+        type: "checkpoint",
+        step: event.step,
+        params,
+        loss: event.loss,
+        lossByTimestep: event.lossByTimestep,
+        lossHistory: event.lossHistory,
+        preview: samples,
+        swd,
+      }, [params.buffer, samples.buffer]);
+    };
+
+    const result = await train(config, engine, {
+      signal: controller.signal,
+      evalPoints: BROWSER_EVAL_POINTS,
+      onCheckpoint,
+      onProgress: ({ step, steps, loss }) => {
+        post({ type: "progress", step, steps, loss, stepsPerSecond: clock.rate(step), seconds: clock.ms() / 1000 });
+      },
+    });
+    post({
+      type: "done",
+      status: result.aborted ? "aborted" : "completed",
+      step: result.step,
+      lossHistory: result.lossHistory,
+      trainingSeconds: clock.ms() / 1000,
+    });
+  } finally {
+    running = undefined;
+    await inner.dispose();
+  }
+}
+
+scope.onmessage = (event: MessageEvent<TrainRequest>) => {
+  const request = event.data;
+  if (request.type === "start") {
+    if (startRequested) return;
+    startRequested = true;
+    run(request).catch((error: unknown) => {
+      const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      post({ type: "failed", message, diverged: error instanceof TrainingDivergedError });
+    });
+    return;
+  }
+  if (!running) return;
+  const { engine, clock, controller } = running;
+  if (request.type === "pause" && !engine.paused) {
+    engine.pause();
+    clock.pause();
+    post({ type: "paused" });
+  } else if (request.type === "resume" && engine.paused) {
+    clock.resume();
+    engine.resume();
+    post({ type: "resumed" });
+  } else if (request.type === "stop") {
+    // The loop stops after the step in flight (a paused one runs first) and checkpoints the last step.
+    controller.abort();
+    clock.resume();
+    engine.resume();
+  }
+};
