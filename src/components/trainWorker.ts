@@ -84,36 +84,14 @@ class TrainingClock {
   }
 }
 
-/**
- * tfjs's params() reads each variable with dataSync. On WebGPU that read goes through a canvas, and in a
- * Chromium worker (seen with the SwiftShader adapter) it breaks the device: the next GPU read fails with
- * "A valid external Instance reference no longer exists", and train()'s start-up check saw wrong weights.
- * Read the variables asynchronously instead, into the flat layout of lib/mlp.ts.
- */
-async function readTfjsParams({ mlp }: TfjsEngine): Promise<Float32Array> {
-  const { weights, biases, layout } = mlp;
-  const values = await Promise.all([...weights, ...biases].map((variable) => variable.data()));
-  const out = new Float32Array(layout.size);
-  layout.layers.forEach(({ weight, bias }, l) => {
-    out.set(values[l] as Float32Array, weight);
-    out.set(values[weights.length + l] as Float32Array, bias);
-  });
-  return out;
-}
-
-/** The engine as the page runs it: its steps wait while the run is paused, and GPU weights are read asynchronously. */
+/** The engine as the page runs it: its steps wait while the run is paused. */
 class PausableEngine implements TrainEngine {
   readonly name: string;
   #gate: Promise<void> | undefined;
   #open: (() => void) | undefined;
-  #readParams: () => Float32Array | Promise<Float32Array>;
 
   constructor(readonly inner: TrainEngine) {
     this.name = inner.name;
-    const backend = (inner as Partial<TfjsEngine>).backend?.name;
-    this.#readParams = backend === "webgpu" || backend === "webgl"
-      ? () => readTfjsParams(inner as TfjsEngine)
-      : () => inner.params();
   }
 
   get paused(): boolean {
@@ -135,7 +113,7 @@ class PausableEngine implements TrainEngine {
   }
 
   params(): Float32Array | Promise<Float32Array> {
-    return this.#readParams();
+    return this.inner.params();
   }
 
   dispose(): void | Promise<void> {

@@ -54,11 +54,17 @@ export class TfjsMlp {
   }
 
   /** The parameters in the flat layout of lib/mlp.ts. */
-  params(): Float32Array {
+  /**
+   * The weights in the flat layout of lib/mlp.ts, read asynchronously: a synchronous read (dataSync) goes
+   * through a canvas on WebGPU, throws in Deno, and in a Chromium worker breaks the device for later reads.
+   */
+  async params(): Promise<Float32Array> {
+    const variables = [...this.weights, ...this.biases];
+    const values = await Promise.all(variables.map((variable) => variable.data()));
     const out = new Float32Array(this.layout.size);
     this.layout.layers.forEach(({ weight, bias }, l) => {
-      out.set(this.weights[l].dataSync() as Float32Array, weight);
-      out.set(this.biases[l].dataSync() as Float32Array, bias);
+      out.set(values[l] as Float32Array, weight);
+      out.set(values[this.weights.length + l] as Float32Array, bias);
     });
     return out;
   }

@@ -171,7 +171,7 @@ export class TfjsEngine implements TrainEngine {
     return out;
   }
 
-  params(): Float32Array {
+  params(): Promise<Float32Array> {
     return this.mlp.params();
   }
 
