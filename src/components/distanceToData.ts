@@ -1,0 +1,59 @@
+/**
+ * How far a cloud of points is from the data, frame by frame: the mean distance from each point to its
+ * nearest training point, for the current states x_t and for the predictions x̂_0. x̂_0 reaches the data
+ * long before x_t does, since x_t still carries noise of standard deviation √(1 − ᾱ_t).
+ */
+
+import * as Plot from "@observablehq/plot";
+
+type Points = ArrayLike<number>;
+
+/** Mean over the points of the distance to the nearest data point. */
+export function meanNearestDistance(points: Points, data: Points): number {
+  if (points.length % 2 !== 0 || data.length % 2 !== 0 || data.length === 0 || points.length === 0) {
+    throw new RangeError("points and data must hold interleaved 2D points (even, non-zero length)");
+  }
+  let total = 0;
+  for (let p = 0; p < points.length; p += 2) {
+    const x = points[p];
+    const y = points[p + 1];
+    let best = Infinity;
+    for (let j = 0; j < data.length; j += 2) {
+      const d = (x - data[j]) ** 2 + (y - data[j + 1]) ** 2;
+      if (d < best) best = d;
+    }
+    total += Math.sqrt(best);
+  }
+  return total / (points.length / 2);
+}
+
+export interface DistanceSeries {
+  /** Paper time of each frame, falling to 0. */
+  t: number[];
+  xt: number[];
+  x0: number[];
+}
+
+export function distanceChart(
+  series: DistanceSeries,
+  options: { current?: number; width?: number; height?: number; document?: Document } = {},
+): SVGSVGElement | HTMLElement {
+  const { current, width = 640, height = 240, document = globalThis.document } = options;
+  const rows = series.t.flatMap((t, i) => [
+    { t, distance: series.xt[i], of: "x_t (current points)" },
+    { t, distance: series.x0[i], of: "x̂₀ (predicted clean points)" },
+  ]);
+  return Plot.plot({
+    document,
+    width,
+    height,
+    marginLeft: 56,
+    x: { label: "t (sampling runs from left to right) →", reverse: true },
+    y: { type: "log", label: "mean distance to the nearest training point", grid: true },
+    color: { legend: true, domain: ["x_t (current points)", "x̂₀ (predicted clean points)"] },
+    marks: [
+      Plot.line(rows, { x: "t", y: "distance", stroke: "of", strokeWidth: 1.5 }),
+      ...(current === undefined ? [] : [Plot.ruleX([current], { stroke: "currentColor", strokeOpacity: 0.5, strokeDasharray: "3,3" })]),
+    ],
+  });
+}

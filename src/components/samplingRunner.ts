@@ -1,0 +1,109 @@
+/**
+ * Sampling in a page without freezing it: the three panels of the sampling page, one after the other,
+ * cancellable, with progress.
+ *
+ * A denoiser may never give the event loop a turn (the oracle is synchronous, and onnxruntime's wasm
+ * runs resolve on microtasks), so a 1000-step run would hold the page until it ends and an abort could
+ * not get through. `yieldingDenoiser` hands control back for a macrotask whenever about `sliceMs` of work
+ * has passed: input, painting and AbortController.abort() then run between steps, at a cost of one
+ * message round trip (well under a millisecond) per slice.
+ */
+
+import type { Denoiser } from "../lib/denoiser.js";
+import { sample } from "../lib/sample.js";
+import type { DdpmVariance, SamplerName } from "../lib/samplers/index.js";
+import type { Schedule } from "../lib/schedule.js";
+
+/** Resolves on the next macrotask. A MessageChannel message is not clamped to 4 ms like nested setTimeout. */
+export function macrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** The denoiser, yielding to the event loop before a call once `sliceMs` have passed since the last yield. */
+export function yieldingDenoiser(denoiser: Denoiser, sliceMs = 12): Denoiser {
+  if (!(sliceMs >= 0)) throw new RangeError(`sliceMs must be a number ≥ 0, got ${sliceMs}`);
+  let last = performance.now();
+  return {
+    parameterization: denoiser.parameterization,
+    async predict(x, t) {
+      if (performance.now() - last >= sliceMs) {
+        await macrotask();
+        last = performance.now();
+      }
+      return denoiser.predict(x, t);
+    },
+  };
+}
+
+export interface PanelSettings {
+  sampler: SamplerName;
+  variance: DdpmVariance;
+  eta: number;
+  /** One step count per panel. */
+  steps: number[];
+  seed: number;
+  n: number;
+}
+
+export interface PanelResult {
+  steps: number;
+  samples: Float64Array;
+  /** Wall-clock time of this panel's sampling, in ms. */
+  ms: number;
+}
+
+export interface PanelRunOptions {
+  schedule: Schedule;
+  denoiser: Denoiser;
+  settings: PanelSettings;
+  signal?: AbortSignal;
+  /** Steps done and to do, over all panels. */
+  onProgress?: (done: number, total: number) => void;
+  /** Each panel as soon as it is sampled (with the shared x_T). */
+  onPanel?: (index: number, panel: PanelResult, xT: Float64Array) => void;
+  sliceMs?: number;
+}
+
+/**
+ * Samples every panel from the same x_T (sample() draws it first from the seed, whatever the step
+ * count), fewest steps first as given. Rejects with the signal's reason when aborted.
+ */
+export async function samplePanels(options: PanelRunOptions): Promise<{ xT: Float64Array; panels: PanelResult[] }> {
+  const { schedule, settings, signal, onProgress, onPanel } = options;
+  const denoiser = yieldingDenoiser(options.denoiser, options.sliceMs);
+  const total = settings.steps.reduce((sum, k) => sum + k, 0);
+  const panels: PanelResult[] = [];
+  let before = 0;
+  let xT: Float64Array = new Float64Array(0);
+  for (const [index, steps] of settings.steps.entries()) {
+    const start = performance.now();
+    const result = await sample({
+      schedule,
+      denoiser,
+      sampler: settings.sampler,
+      variance: settings.variance,
+      eta: settings.eta,
+      steps,
+      n: settings.n,
+      seed: settings.seed,
+      signal,
+      onStep: (done) => onProgress?.(before + done, total),
+    });
+    const panel = { steps, samples: result.samples, ms: performance.now() - start };
+    before += steps;
+    xT = result.xT;
+    panels.push(panel);
+    onPanel?.(index, panel, xT);
+    // Let the page draw this panel before the next one starts.
+    await macrotask();
+    signal?.throwIfAborted();
+  }
+  return { xT, panels };
+}

@@ -1,0 +1,5 @@
+// The default run's final model as ONNX, for onnxruntime-web on the sampling page.
+import process from "node:process";
+import { defaultModelOnnx } from "../../loaders/samplingViews.js";
+
+process.stdout.write(await defaultModelOnnx());
