@@ -1,5 +1,5 @@
 // Observable Framework config for a site that builds, previews and runs with no network access.
-import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -34,6 +34,37 @@ function pinClientNpmImports(): void {
 }
 pinClientNpmImports();
 
+/**
+ * Framework bundles @tensorflow/tfjs-backend-wasm with rollup, which keeps the Node built-ins its
+ * Emscripten glue requires (on Node only) as bare imports, `import * as x from "fs"`, and no browser
+ * can load a module with those (the Train page's worker loads it for tfjs on wasm). Bundle it through
+ * Framework before the build and turn each built-in into an empty object. Only under Framework's own
+ * CLI: tests that import this config for its pages need no bundle.
+ */
+async function emptyNodeBuiltinsInTfjsWasm(): Promise<void> {
+  if (!/[\\/]@observablehq[\\/]framework[\\/]dist[\\/]bin[\\/]observable\.js$/.test(process.argv[1] ?? "")) return;
+  const { resolveNodeImport } = await import(new URL("./node_modules/@observablehq/framework/dist/node.js", import.meta.url).href);
+  const path: string = await resolveNodeImport(here("./src"), "@tensorflow/tfjs-backend-wasm");
+  const file = here(`./src/.observablehq/cache${path}`);
+  const source = readFileSync(file, "utf8");
+  const patched = source.replace(/import\s*\*\s*as\s*([\w$]+)\s*from\s*"(?:fs|path|os|perf_hooks|worker_threads)";/g, "const $1={};");
+  if (patched !== source) writeFileSync(file, patched);
+}
+await emptyNodeBuiltinsInTfjsWasm();
+
+/**
+ * One page per published report, /reports/NAME for every data/reports/NAME/report.json, made by the
+ * parameterized page loader src/reports/[name].md.ts (parameterized pages are not found by themselves).
+ */
+function reportPaths(): string[] {
+  const reports = here("./data/reports/");
+  if (!existsSync(reports)) return [];
+  return readdirSync(reports)
+    .filter((name) => /^[a-z0-9][a-z0-9-]*$/.test(name) && name !== "index" && existsSync(`${reports}${name}/report.json`))
+    .sort()
+    .map((name) => `/reports/${name}`);
+}
+
 /** Deno from node_modules by absolute path, so loaders run whatever the PATH of the build. */
 const deno = here("./node_modules/.bin/deno");
 
@@ -43,8 +74,15 @@ export default {
   pages: [
     { name: "Overview", path: "/" },
     { name: "Noise schedules", path: "/schedules" },
+    { name: "Denoising", path: "/denoising" },
+    { name: "Train", path: "/train" },
+    { name: "Sampling", path: "/sampling" },
+    { name: "Trajectories", path: "/trajectories" },
+    { name: "Training T", path: "/training-t" },
     { name: "Images", path: "/images" },
+    { name: "Reports", path: "/reports/" },
   ],
+  dynamicPaths: reportPaths(),
   // Links end in .html, so dist/ works from any plain static file server.
   cleanUrls: false,
   // The default global stylesheets are Google Fonts: drop them (the theme's font stacks fall back to
@@ -53,6 +91,6 @@ export default {
   // An empty icon, so browsers do not request /favicon.ico.
   head: '<link rel="icon" href="data:,">',
   footer: "chisel: denoising diffusion on 2D data.",
-  // Loaders import only local modules, which Deno loads without permissions: grant none, never prompt.
-  interpreters: { ".ts": [deno, "run", "--no-prompt"] },
+  // Loaders read trained runs (and train missing ones into data/runs/); never prompt.
+  interpreters: { ".ts": [deno, "run", "--no-prompt", "--allow-read", "--allow-write=data/runs"] },
 };
