@@ -16,9 +16,17 @@ import config from "../observablehq.config.js";
 import { launchChromium, openGuardedPage, type GuardedPage, type PageChecks } from "./support/browser.js";
 import { builtSite, project } from "./support/site.js";
 import { serveStatic, type StaticServer } from "./support/staticServer.js";
+import * as overview from "./e2e/overview.js";
+import * as schedules from "./e2e/schedules.js";
 import * as images from "./e2e/images.js";
+import * as denoising from "./e2e/denoising.js";
+import * as trainingT from "./e2e/training-t.js";
+import * as sampling from "./e2e/sampling.js";
+import * as trajectories from "./e2e/trajectories.js";
+import * as train from "./e2e/train.js";
+import * as reports from "./e2e/reports.js";
 
-const PAGE_CHECKS: PageChecks[] = [images];
+const PAGE_CHECKS: PageChecks[] = [overview, schedules, images, denoising, trainingT, sampling, trajectories, train, reports];
 
 interface PageEntry {
   name: string;

@@ -1,6 +1,7 @@
 // An image taken through the forward chain, or back along it by replaying the same noise, one frame
 // per step: a canvas, a play/pause button, a step scrubber, the current frame's ᾱ_t and SNR, and a
-// chart of how the signal and noise shares of the variance trade places over t.
+// chart of how the signal and noise shares of the variance trade places over t. An Observable view:
+// `value` is the scrubber's position (0 … steps), and an "input" event bubbles whenever it moves.
 import * as Plot from "@observablehq/plot";
 import {alphaBarAtStep, ImageChain, imageSchedule, rmsDistance, snrAtStep} from "../lib/imageNoise.js";
 import {toRgba, toSignal} from "../lib/rasterImage.js";
@@ -20,6 +21,8 @@ export function imageDiffusion(image, {
   betaScale = 1,
   direction = "forward",
   seed = 0,
+  /** The scrubber's first position, 0 … steps (cut to steps). */
+  frame = 0,
   framesPerSecond = 12,
   document = globalThis.document
 } = {}) {
@@ -38,6 +41,7 @@ export function imageDiffusion(image, {
     message.className = "warning";
     message.textContent = `Nothing to show: ${error.message}.`;
     root.append(message);
+    root.value = 0;
     return root;
   }
   const N = schedule.steps;
@@ -56,7 +60,7 @@ export function imageDiffusion(image, {
   scrubber.min = 0;
   scrubber.max = N;
   scrubber.step = 1;
-  scrubber.value = 0;
+  scrubber.value = Math.max(0, Math.min(N, Math.round(frame)));
   const output = document.createElement("output");
   output.htmlFor = scrubber.id;
   controls.append(play, label, scrubber, output);
@@ -138,6 +142,8 @@ export function imageDiffusion(image, {
         if (!root.isConnected || +scrubber.value >= N) return setPlaying(false);
         scrubber.value = +scrubber.value + 1;
         show(+scrubber.value);
+        // The scrubber's own events announce a drag; a step of play is announced here.
+        root.dispatchEvent(new (document.defaultView ?? globalThis).Event("input", {bubbles: true}));
       }, 1000 / framesPerSecond);
     }
     play.textContent = playing ? "❚❚ Pause" : "▶ Play";
@@ -149,8 +155,9 @@ export function imageDiffusion(image, {
     show(+scrubber.value);
   });
   root.stop = () => setPlaying(false);
+  Object.defineProperty(root, "value", {get: () => +scrubber.value});
 
   setPlaying(false);
-  show(0);
+  show(+scrubber.value);
   return root;
 }

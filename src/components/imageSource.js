@@ -1,5 +1,6 @@
 // Chooses the image to diffuse: a built-in one, or the reader's own from a file picker or a drop.
-// An Observable view: `value` is the chosen image ({name, width, height, data} as RGBA bytes) and an
+// An Observable view: `value` is the chosen image ({id, name, width, height, data} as RGBA bytes, id one
+// of the built-in names or "yours") and an
 // "input" event bubbles whenever it changes. The reader's image is shrunk to fit `maxSide` pixels.
 import {fitWithin} from "../lib/rasterImage.js";
 import {SYNTHETIC_IMAGES, syntheticImage} from "../lib/syntheticImages.js";
@@ -48,7 +49,7 @@ export function imageSource({value = "mondrian", size = 128, maxSide = 128, docu
   Object.defineProperty(form, "value", {
     get() {
       const name = [...radios.values()].find((radio) => radio.checked)?.value ?? "mondrian";
-      if (!images.has(name)) images.set(name, {name: LABELS[name], ...syntheticImage(name, size)});
+      if (!images.has(name)) images.set(name, {id: name, name: LABELS[name], ...syntheticImage(name, size)});
       return images.get(name);
     }
   });
@@ -71,7 +72,7 @@ export function imageSource({value = "mondrian", size = 128, maxSide = 128, docu
       context.drawImage(bitmap, 0, 0, width, height);
       bitmap.close();
       const {data} = context.getImageData(0, 0, width, height);
-      images.set("yours", {name: file.name, width, height, data});
+      images.set("yours", {id: "yours", name: file.name, width, height, data});
       const yours = radios.get("yours");
       yours.disabled = false;
       yours.checked = true;

@@ -14,6 +14,7 @@ import {
   type TrainConfigInput,
 } from "../lib/training/config.js";
 import { DATASET_LABELS } from "./datasetLabels.js";
+import { choiceField, type FieldSpec, integerField, numberField } from "./urlState.js";
 
 /** The engines offered in a browser, in the order of the menu. */
 export const BROWSER_BACKENDS = [
@@ -51,6 +52,8 @@ export type ControlsValue =
 
 export type TrainControls = HTMLFormElement & {
   readonly value: ControlsValue;
+  /** The settings as they stand, numbers as numbers (they need not pass: see `value`). */
+  readonly settings: ControlValues;
   /** Greys out every control (while a run is going: changes would not reach it). */
   setDisabled(disabled: boolean): void;
 };
@@ -75,6 +78,17 @@ const NUMBERS: Record<"betaStart" | "betaEnd" | "T" | "steps" | "batch" | "lr" |
   lr: { label: "Learning rate", min: 0, max: 1, integer: false, minIncluded: false, path: "training.lr" },
   seed: { label: "Seed", min: 0, max: MAX_SEED, integer: true, path: "training.seed" },
 };
+
+/** The settings as URL parameters (see urlState.ts): a link clamps each to the page's bounds. */
+export const TRAIN_URL_STATE: FieldSpec<string | number>[] = (Object.keys(DEFAULT_CONTROLS) as Field[]).map((field) => {
+  const spec = NUMBERS[field as keyof typeof NUMBERS];
+  const value = DEFAULT_CONTROLS[field];
+  if (field === "dataset") return choiceField(field, DATASET_NAMES, value as string);
+  if (field === "kind") return choiceField(field, SCHEDULE_KINDS, value as string);
+  if (field === "backend") return choiceField(field, BROWSER_BACKENDS.map((b) => b.value), value as string);
+  const bounds = { min: spec.min, max: spec.max, default: value as number };
+  return spec.integer ? integerField(field, bounds) : numberField(field, { ...bounds, minExclusive: spec.minIncluded === false });
+}) as FieldSpec<string | number>[];
 
 /** Why a typed value is refused, or undefined when it is fine. */
 export function numberProblem(text: string, spec: NumberSpec): string | undefined {
@@ -215,6 +229,9 @@ export function trainControls(
     form.dispatchEvent(new Event("input", { bubbles: true }));
   });
   Object.defineProperty(form, "value", { get: () => value });
+  Object.defineProperty(form, "settings", {
+    get: () => Object.fromEntries([...elements].map(([field, element]) => [field, field in NUMBERS ? Number(element.value) : element.value])),
+  });
   form.setDisabled = (disabled: boolean) => {
     fieldset.disabled = disabled;
     show();

@@ -1,7 +1,8 @@
 /**
  * The denoising page in the browser: the t and q controls redraw the plots and the errors, q = 0 scores
  * mean ‖ε‖² (computed here from the same seeded ε) and q = 1 the exact oracle (computed here in Node on
- * the same points), and the worked reverse step lands on x̂_0 at t = 1.
+ * the same points), and the worked reverse step lands on x̂_0 at t = 1. Every control is carried by the
+ * URL: a fresh page opened on it shows the same errors and the same worked step.
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -15,6 +16,7 @@ import { toPrediction } from "../../src/lib/parameterization.js";
 import { Rng } from "../../src/lib/random.js";
 import { makeSchedule } from "../../src/lib/schedule.js";
 import type { PageChecks } from "../support/browser.js";
+import { expectRoundTrip, noticeFor } from "../support/urlRoundTrip.js";
 
 export const path = "/denoising";
 
@@ -83,5 +85,35 @@ export const checks: PageChecks["checks"] = {
     expect(landed).toContain(`= ${x}`);
     expect(landed).toContain(`= ${y}`);
     expect(await page.locator(".reverse-step tr.coef-x0 td:last-child").innerText()).toBe("1");
+  },
+
+  "carries t, q and the worked step's settings in the URL; a fresh page shows the same numbers": async (page) => {
+    await setSlider(page, "Step t", 300);
+    await setSlider(page, "Blend q", 0.5);
+    await setSlider(page, "Point", 17);
+    await page.getByRole("radio", { name: "q · oracle", exact: true }).check();
+    await page.getByRole("radio", { name: "σ² = β_t", exact: true }).check();
+    await setSlider(page, "Seed of z", 9);
+    await expect.poll(() => page.locator("h2", { hasText: "Point 17, t = 300 → 299" }).count()).toBe(1);
+    const view = await expectRoundTrip(page, "?t=300&q=0.5&point=17&from=blend&noise=beta&zSeed=9");
+    expect(view.text).toContain("with x̂0 from the blend q = 0.5");
+    // The oracle's error at t = 300, computed here, is what both pages print.
+    expect(await error(page, "oracle")).toBeCloseTo(oracleError(300), 9);
+  },
+
+  "a link with bad values says so, clamps what it can and keeps the defaults otherwise": async (page) => {
+    const lines = await noticeFor(page, "?q=2&point=-4&from=oracle&t=1.5", async (fresh) => {
+      expect(await fresh.getByRole("spinbutton", { name: "Blend q", exact: true }).inputValue()).toBe("1");
+      expect(await fresh.getByRole("spinbutton", { name: "Point", exact: true }).inputValue()).toBe("0");
+      expect(await fresh.getByRole("radio", { name: "trained network" }).isChecked()).toBe(true);
+      await expect.poll(() => fresh.locator("h2", { hasText: "Step t = 2 of" }).count()).toBe(1);
+      expect(await error(fresh, "oracle")).toBeCloseTo(oracleError(2), 9);
+    });
+    expect(lines).toEqual([
+      "URL parameter q=2: out of range from 0 to 1: clamped to 1.",
+      "URL parameter point=-4: out of range 0 to 2047: clamped to 0.",
+      "URL parameter from=oracle: must be one of network, blend; using the default, network.",
+      "URL parameter t=1.5: not a whole number: rounded to 2.",
+    ]);
   },
 };

@@ -2,12 +2,15 @@
  * The Images page in the browser: keyboard control of the chain, play/pause, the reader's image by file
  * picker and by drop, and the reverse replay landing back on the exact image. Expected pixels come from
  * src/lib run here in Node; expected ᾱ, SNR and β from the schedule's closed form, computed here.
+ * Every control, the frame on screen included, is carried by the URL: a fresh page opened on it draws
+ * the same pixels.
  */
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { mondrian } from "../../src/lib/syntheticImages.js";
 import type { PageChecks } from "../support/browser.js";
 import { encodePng } from "../support/png.js";
+import { expectRoundTrip, noticeFor } from "../support/urlRoundTrip.js";
 
 export const path = "/images";
 
@@ -145,5 +148,36 @@ export const checks: PageChecks["checks"] = {
     expect(await readout(page, "t")).toBe(`0 of ${N}`);
     expect(Number(await readout(page, "rms"))).toBeLessThan(1e-9);
     expect(meanDifference((await pixels(page)).data, clean)).toBe(0);
+  },
+
+  "carries the image, schedule, direction, seed and frame in the URL; a fresh page draws the same pixels": async (page) => {
+    await page.getByRole("radio", { name: /Flower/ }).check();
+    await page.getByRole("spinbutton", { name: "Steps N" }).fill("40");
+    await page.getByRole("spinbutton", { name: "β scale" }).fill("1.5");
+    await page.getByRole("radio", { name: "reverse" }).check();
+    await page.getByRole("spinbutton", { name: "Noise seed" }).fill("7");
+    await expect.poll(() => readout(page, "t")).toBe("40 of 40");
+    const scrubber = page.locator(".image-diffusion input[type=range]");
+    await scrubber.focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    await expect.poll(() => readout(page, "t")).toBe("35 of 40");
+    const drawn = await pixels(page);
+    // The same frame of the same chain: the same bytes.
+    await expectRoundTrip(page, "?image=flower&steps=40&betaScale=1.5&direction=reverse&seed=7&frame=5", async (fresh) => {
+      expect(meanDifference((await pixels(fresh)).data, drawn.data)).toBe(0);
+    });
+  },
+
+  "a link with bad values says so: no own image, β scale on its step, the frame cut to the steps": async (page) => {
+    const lines = await noticeFor(page, "?image=yours&steps=12&frame=50&betaScale=0.37", async (fresh) => {
+      expect(await fresh.getByRole("radio", { name: /Mondrian/ }).isChecked()).toBe(true);
+      await expect.poll(() => position(fresh)).toBe("12 / 12");
+      expect(await fresh.getByRole("spinbutton", { name: "β scale" }).inputValue()).toBe("0.35");
+    });
+    expect(lines).toEqual([
+      "URL parameter image=yours: is your own picture, which stays in the browser it was opened in: a link cannot carry it; using the default, mondrian.",
+      "URL parameter betaScale=0.37: not a multiple of 0.05: rounded to 0.35.",
+      "URL parameter frame=50: past the last of the 12 steps; showing frame 12.",
+    ]);
   },
 };

@@ -5,8 +5,14 @@
  * Train page saves them) sampling exactly like the default model; cancelling a run that a newer setting
  * replaces; staying responsive during a long run; and
  * the time to re-sample 512 points with the default model (printed; only loose sanity bounds asserted,
- * as the machine is shared).
+ * as the machine is shared). Every control is carried by the URL (a fresh page re-samples the same
+ * points), and "Save as report config" downloads a config that `chisel report` rebuilds, from the
+ * committed default run, into a report whose samples are the page's (within 1e-4: onnxruntime-web in
+ * the browser against onnxruntime-web in Deno).
  */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { JSDOM } from "jsdom";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
@@ -18,7 +24,12 @@ import { DEFAULT_SCHEDULE, makeSchedule } from "../../src/lib/schedule.js";
 import { defaultRun } from "../../loaders/defaultRun.js";
 import { loadCheckpoint } from "../../loaders/runStore.js";
 import { saveSessionModel } from "../../src/components/sessionModel.js";
+import { parseReportConfig } from "../../src/lib/reports/config.js";
+import type { Report } from "../../src/lib/reports/report.js";
+import { runDirFor } from "../../loaders/runCache.js";
 import type { PageChecks } from "../support/browser.js";
+import { chisel } from "../support/cli.js";
+import { expectRoundTrip, noticeFor } from "../support/urlRoundTrip.js";
 
 export const path = "/sampling";
 
@@ -69,6 +80,30 @@ function panelDots(page: Page, index: number): Promise<string[]> {
 
 async function typeInto(page: Page, label: string, value: string): Promise<void> {
   await page.getByLabel(label, { exact: true }).fill(value);
+}
+
+/** Waits until the panels hold `steps` and every one is sampled (or precomputed), with the run done. */
+async function showing(page: Page, steps: number[], timeout = 120_000): Promise<void> {
+  await page.waitForFunction((steps) => {
+    const panels = [...document.querySelectorAll<HTMLElement>(".sampling-panel")];
+    return document.querySelector<HTMLElement>(".run-progress")?.dataset.state === "done" &&
+      panels.map((panel) => panel.dataset.steps).join() === steps.join() &&
+      panels.every((panel) => panel.dataset.state === "sampled" || panel.dataset.state === "precomputed");
+  }, steps, { timeout });
+}
+
+/** "x,y" rows with a header, as numbers. */
+function csvPoints(text: string): number[] {
+  const [header, ...rows] = text.trim().split("\n");
+  expect(header).toBe("x,y");
+  return rows.flatMap((row) => row.split(",").map(Number));
+}
+
+async function download(page: Page, click: () => Promise<void>, dir: string): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
+  const target = join(dir, file.suggestedFilename());
+  await file.saveAs(target);
+  return target;
 }
 
 export const checks: PageChecks["checks"] = {
@@ -198,5 +233,90 @@ export const checks: PageChecks["checks"] = {
       expect(thousand).toBeLessThan(60_000);
     }
     expect(longestGap).toBeLessThan(1_000);
+  },
+
+  "carries every control in the URL; a fresh page re-samples the same points": async (page) => {
+    await page.getByRole("radio", { name: "the exact oracle" }).check();
+    await page.getByRole("radio", { name: "DDIM", exact: true }).check();
+    await page.getByRole("spinbutton", { name: "DDIM η", exact: true }).fill("0.5");
+    await page.getByRole("spinbutton", { name: "Panel A steps", exact: true }).fill("5");
+    await page.getByRole("spinbutton", { name: "Panel B steps", exact: true }).fill("20");
+    await page.getByRole("spinbutton", { name: "Panel C steps", exact: true }).fill("100");
+    await typeInto(page, "Seed", "7");
+    await typeInto(page, "Points n", "64");
+    await page.getByLabel("Metric", { exact: true }).selectOption("coverage");
+    await showing(page, [5, 20, 100]);
+    // The oracle is no trained model: there is no report config to save.
+    expect(await page.getByRole("button", { name: "Save as report config" }).isDisabled()).toBe(true);
+    expect(await page.locator(".report-config-note").innerText()).toMatch(/^The exact oracle is no trained model/);
+    const dots = await panelDots(page, 2);
+    expect(dots).toHaveLength(64);
+    await expectRoundTrip(page, "?model=oracle&sampler=ddim&eta=0.5&steps=5,20,100&seed=7&n=64&metric=coverage", async (fresh) => {
+      expect(await panelDots(fresh, 2)).toEqual(dots);
+    });
+  },
+
+  "a link with bad values says so, and samples with what it could read": async (page) => {
+    const lines = await noticeFor(page, "?model=session&n=5&steps=10,50&eta=3&sampler=ddim", async (fresh) => {
+      expect(await fresh.getByRole("radio", { name: "the trained model", exact: false }).isChecked()).toBe(true);
+      expect(await fresh.getByRole("spinbutton", { name: "Points n", exact: true }).inputValue()).toBe("16");
+      expect(await fresh.getByRole("spinbutton", { name: "DDIM η", exact: true }).inputValue()).toBe("1");
+      await showing(fresh, [10, 50, 1000]);
+      expect(await panelDots(fresh, 0)).toHaveLength(16);
+      expect(await fresh.locator("#observablehq-main").innerText()).not.toMatch(/NaN/);
+    });
+    expect(lines).toEqual([
+      "URL parameter model=session: is the model trained on the Train page in this browser tab, and this tab has none; using the default, default.",
+      "URL parameter n=5: out of range 16 to 4096: clamped to 16.",
+      "URL parameter steps=10,50: must list 3 step counts from 1 to 1000, like 10,50,1000; using the default, 10,50,1000.",
+      "URL parameter eta=3: out of range from 0 to 1: clamped to 1.",
+    ]);
+  },
+
+  "saves a report config that chisel report rebuilds, from the committed run, into the page's samples": async (page) => {
+    await page.getByRole("radio", { name: "DPM-Solver++", exact: true }).check();
+    await page.getByRole("spinbutton", { name: "Panel B steps", exact: true }).fill("20");
+    await page.getByRole("spinbutton", { name: "Panel C steps", exact: true }).fill("50");
+    await typeInto(page, "Seed", "3");
+    await typeInto(page, "Points n", "128");
+    await showing(page, [10, 20, 50]);
+    const dir = mkdtempSync(join(tmpdir(), "chisel-sampling-report-"));
+    try {
+      // The page's samples, as its CSV buttons hand them out.
+      const shown = new Map<number, number[]>();
+      for (const [i, steps] of [10, 20, 50].entries()) {
+        const file = await download(page, () => page.locator(".sampling-panel").nth(i).locator("button.samples-csv").click(), dir);
+        expect(basename(file)).toBe(`samples-dpm-solver++-${steps}-seed-3.csv`);
+        shown.set(steps, csvPoints(readFileSync(file, "utf8")));
+        expect(shown.get(steps)).toHaveLength(2 * 128);
+      }
+      const configFile = await download(page, () => page.getByRole("button", { name: "Save as report config" }).click(), dir);
+      const config = parseReportConfig(JSON.parse(readFileSync(configFile, "utf8")));
+      expect(config.name).toBe("sampling-default-dpm-solver-seed-3-n-128");
+      expect(config).toMatchObject({ samplers: [{ sampler: "dpm-solver++" }], steps: [10, 20, 50], seeds: [3], n: 128 });
+
+      // The committed default run, copied: the CLI must find it there and train nothing.
+      const runs = join(dir, "runs");
+      const run = await runDirFor(config.runs[0].train);
+      expect(existsSync(join(run, "manifest.json")), `${run} is the committed default run`).toBe(true);
+      cpSync(run, join(runs, basename(run)), { recursive: true });
+      const reports = join(dir, "reports");
+      const cli = chisel("report", "--config", configFile, "--reports-dir", reports, "--runs-dir", runs, "--parallel", "1", "--quiet");
+      expect(cli.code, cli.stderr).toBe(0);
+      const report: Report = JSON.parse(readFileSync(join(reports, config.name, "report.json"), "utf8"));
+      expect(report.runs[0].trained).toBe(false);
+      expect(report.runs[0].samples.map((s) => `${s.samplerId} ${s.steps} ${s.seed}`)).toEqual([10, 20, 50].map((k) => `dpm-solver-pp ${k} 3`));
+      let largest = 0;
+      for (const entry of report.runs[0].samples) {
+        const rebuilt = csvPoints(readFileSync(join(reports, config.name, "run-0", entry.file), "utf8"));
+        const drawn = shown.get(entry.steps)!;
+        expect(rebuilt).toHaveLength(drawn.length);
+        rebuilt.forEach((v, i) => (largest = Math.max(largest, Math.abs(v - drawn[i]))));
+      }
+      console.log(`sampling: the rebuilt report's samples differ from the page's by at most ${largest.toExponential(2)}`);
+      expect(largest).toBeLessThan(1e-4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 };

@@ -3,7 +3,9 @@
  * SwiftShader's adapter) with pause, resume and stop, and a full run on tfjs's wasm backend whose files
  * the CLI's own loader reads back. In both the held-out loss must fall from its untrained value and no
  * main-thread task may reach 100 ms while training, by the browser's long-task timing. Runs are short:
- * SwiftShader manages a few steps per second, so the WebGPU run is stopped after a few dozen.
+ * SwiftShader manages a few steps per second, so the WebGPU run is stopped after a few dozen. The
+ * settings are carried by the URL, and "Save as report config" downloads a config that the CLI's own
+ * parser accepts, with the page's settings as its training config.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +15,9 @@ import { expect } from "vitest";
 import { readCheckpoint } from "../../loaders/models.js";
 import { loadSessionModel } from "../../src/components/sessionModel.js";
 import { readOnnxMetadata } from "../../src/lib/onnx/export.js";
+import { parseReportConfig } from "../../src/lib/reports/config.js";
 import type { PageChecks } from "../support/browser.js";
+import { expectRoundTrip, noticeFor } from "../support/urlRoundTrip.js";
 
 export const path = "/train";
 
@@ -158,5 +162,53 @@ export const checks: PageChecks["checks"] = {
     await expect.poll(() => message.isVisible()).toBe(false);
     expect(await train.isDisabled()).toBe(false);
     expect(await phase(page)).toBe("idle");
+  },
+
+  "carries every setting in the URL, and saves them as a report config the CLI accepts": async (page) => {
+    await page.getByLabel("Dataset").selectOption("moons");
+    await page.getByLabel("Schedule").selectOption("cosine");
+    await page.getByLabel("Diffusion steps T").fill("500");
+    await page.getByLabel("Training steps").fill("2000");
+    await page.getByLabel("Batch size").fill("256");
+    await page.getByLabel("Learning rate").fill("0.005");
+    await page.getByLabel("Seed").fill("3");
+    await page.getByLabel("Backend").selectOption("fused-wasm");
+    await expectRoundTrip(page, "?dataset=moons&kind=cosine&T=500&steps=2000&batch=256&lr=0.005&seed=3&backend=fused-wasm");
+
+    const dir = mkdtempSync(join(tmpdir(), "chisel-train-config-"));
+    try {
+      const file = await download(page, "Save as report config", dir);
+      expect(file.endsWith("train-moons-cosine-t500-2000-steps-seed-3.json")).toBe(true);
+      const config = parseReportConfig(JSON.parse(readFileSync(file, "utf8")));
+      expect(config.runs).toHaveLength(1);
+      const { train } = config.runs[0];
+      expect(train.dataset.name).toBe("moons");
+      expect(train.schedule).toMatchObject({ kind: "cosine", T: 500 });
+      expect(train.training).toMatchObject({ steps: 2000, batch: 256, lr: 0.005, seed: 3 });
+      expect(train.backend).toBe("fused-wasm");
+      // T = 500 leaves out the report's 1000-step samples.
+      expect(config.steps).toEqual([10, 50]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+
+  "a link with bad settings says so; a refused one disables the report config": async (page) => {
+    const lines = await noticeFor(page, "?lr=0&steps=1e9&backend=gpu&betaEnd=0.00005", async (fresh) => {
+      expect(await fresh.getByLabel("Learning rate").inputValue()).toBe("0.01");
+      expect(await fresh.getByLabel("Training steps").inputValue()).toBe("100000");
+      expect(await fresh.getByLabel("Backend").inputValue()).toBe("tfjs");
+      // β end below β start passes the URL's range but not the config: the form refuses it, as if typed.
+      expect(await fresh.locator(".train-controls [role=alert]").innerText())
+        .toBe("Not started: β end: must be greater than betaStart (0.0001), got 0.00005.");
+      const save = fresh.getByRole("button", { name: "Save as report config" });
+      expect(await save.isDisabled()).toBe(true);
+      expect(await fresh.locator(".report-config-note").innerText()).toBe("Nothing to save: β end: must be greater than betaStart (0.0001), got 0.00005.");
+    });
+    expect(lines).toEqual([
+      "URL parameter lr=0: must be a number above 0 and up to 1; using the default, 0.01.",
+      "URL parameter steps=1e9: out of range 1 to 100000: clamped to 100000.",
+      "URL parameter backend=gpu: must be one of tfjs, tfjs-webgpu, tfjs-webgl, tfjs-wasm, tfjs-cpu, fused-wasm; using the default, tfjs.",
+    ]);
   },
 };

@@ -1,11 +1,12 @@
 /**
  * The Trajectories page in the browser: scrubbing the reverse process from the keyboard (x_T at the
  * first frame, the samples at the last, the points moving in between), switching runs, playing, and the
- * checkpoint grid's 7 × 3 cells.
+ * checkpoint grid's 7 × 3 cells. The run, the layers shown and the frame are carried by the URL.
  */
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import type { PageChecks } from "../support/browser.js";
+import { expectRoundTrip, noticeFor } from "../support/urlRoundTrip.js";
 
 export const path = "/trajectories";
 
@@ -56,5 +57,32 @@ export const checks: PageChecks["checks"] = {
     const labels = await page.locator("svg text").allTextContents();
     expect(labels.filter((text) => text.startsWith("W₁ "))).toHaveLength(21);
     for (const step of ["0", "250", "10,000"]) expect(labels).toContain(step);
+  },
+
+  "carries the run, the layers and the frame in the URL; a fresh page shows the same points": async (page) => {
+    await page.getByRole("radio", { name: /DDIM.*50 steps/ }).check();
+    await expect.poll(() => output(page)).toBe("step 1 of 50: t = 1000");
+    await page.getByRole("checkbox", { name: /paths of/ }).check();
+    await page.getByRole("checkbox", { name: "predicted x̂₀" }).uncheck();
+    await page.locator(".frame-scrubber input[type=range]").focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    await expect.poll(() => output(page)).toMatch(/^step 4 of 50: /);
+    const points = await dots(page);
+    await expectRoundTrip(page, "?run=ddim-50&show=trails&frame=3", async (fresh) => {
+      expect(await output(fresh)).toMatch(/^step 4 of 50: /);
+      expect(await dots(fresh)).toEqual(points);
+    });
+  },
+
+  "a link with bad values says so, and shows the nearest view it can": async (page) => {
+    const lines = await noticeFor(page, "?run=dpm-10&frame=40&show=x0,colour&speed=2", async (fresh) => {
+      expect(await output(fresh)).toBe("the samples (t = 0), after all 10 steps");
+      expect(await fresh.getByRole("checkbox", { name: "predicted x̂₀" }).isChecked()).toBe(true);
+    });
+    expect(lines).toEqual([
+      'URL parameter show=x0,colour: "colour" dropped: choices are x0, trails.',
+      "URL parameter “speed” is not a setting of this page: ignored.",
+      "URL parameter frame=40: past the last frame of run dpm-10, 10; showing frame 10.",
+    ]);
   },
 };

@@ -1,0 +1,89 @@
+/**
+ * "Save as report config": a button that downloads what a page shows as a report config, the JSON
+ * that `npm run chisel -- report --config FILE` turns into a report page. Before a file is offered it
+ * goes through the CLI's own parseReportConfig, so what downloads is what the CLI accepts, unchanged.
+ * When the page's settings cannot make a report, the button is disabled and says why.
+ */
+import { parseReportConfig, type ReportConfigInput } from "../lib/reports/config.js";
+import type { TrainConfigInput } from "../lib/training/config.js";
+import { saveFile } from "./trainDownloads.js";
+
+/** A config to offer, or why there is none. */
+export type ReportConfigSource = { config: ReportConfigInput } | { reason: string };
+
+/** The sampling step counts of the committed reports. */
+export const REPORT_STEPS = [10, 50, 1000] as const;
+
+/** A slug from words: lowercase a-z, 0-9 and single dashes. */
+export function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/**
+ * The report of a Train-page run: its training config as the page trains it, evaluated as the
+ * committed reports are (three samplers at 10, 50 and 1000 steps, or fewer where T is shorter; three
+ * seeds of 512 points).
+ */
+export function trainReportConfig(input: TrainConfigInput): ReportConfigInput {
+  const T = input.schedule?.T ?? 1000;
+  const steps = REPORT_STEPS.filter((k) => k <= T);
+  const dataset = input.dataset?.name ?? "spiral";
+  const kind = input.schedule?.kind ?? "linear";
+  const trainingSteps = input.training?.steps ?? 10_000;
+  const seed = input.training?.seed ?? 0;
+  return {
+    name: slug(`train ${dataset} ${kind} T${T} ${trainingSteps} steps seed ${seed}`),
+    title: `From the Train page: the ${dataset}, ${kind} schedule, T = ${T}, ${trainingSteps.toLocaleString("en-US")} training steps`,
+    description: `The settings of the dashboard's Train page${input.backend ? `, trained on ${input.backend}` : ""}, sampled with ` +
+      "DDPM, DDIM and DPM-Solver++ and scored against the floor.",
+    train: input,
+    samplers: [{ sampler: "ddpm" }, { sampler: "ddim" }, { sampler: "dpm-solver++" }],
+    steps: steps.length ? steps : [T],
+    seeds: [0, 1, 2],
+    n: 512,
+  };
+}
+
+export type ReportConfigButton = HTMLElement & {
+  /** Offers this config from now on (or disables the button with the reason). */
+  update(source: ReportConfigSource): void;
+};
+
+/** The button and a line under it: the command that rebuilds the report, or why there is nothing to save. */
+export function reportConfigButton(options: { document?: Document } = {}): ReportConfigButton {
+  const { document = globalThis.document } = options;
+  const root = document.createElement("div") as unknown as ReportConfigButton;
+  root.className = "report-config";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = "Save as report config";
+  const note = document.createElement("p");
+  note.className = "report-config-note";
+  note.style.cssText = "margin: 0.3rem 0 0; font-size: 0.9em; color: var(--theme-foreground-muted);";
+  note.setAttribute("role", "status");
+  root.append(button, note);
+
+  let source: ReportConfigSource = { reason: "Nothing to save yet." };
+  root.update = (next) => {
+    // The CLI's own check: a config it would refuse is never offered.
+    if ("config" in next) {
+      try {
+        parseReportConfig(next.config);
+      } catch (error) {
+        next = { reason: `The CLI would refuse this config: ${(error as Error).message}.` };
+      }
+    }
+    source = next;
+    button.disabled = "reason" in next;
+    button.title = "reason" in next ? next.reason : "";
+    note.textContent = "reason" in next
+      ? next.reason
+      : `Saves ${next.config.name}.json: npm run chisel -- report --config ${next.config.name}.json builds its report.`;
+  };
+  button.addEventListener("click", () => {
+    if ("reason" in source) return;
+    saveFile(`${source.config.name}.json`, JSON.stringify(source.config, null, 2) + "\n", "application/json", document);
+  });
+  root.update(source);
+  return root;
+}

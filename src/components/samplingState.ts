@@ -1,0 +1,121 @@
+/**
+ * What the Sampling page hands out: its settings as URL parameters (see urlState.ts), its view as a
+ * report config for `chisel report` (see reportConfigButton.ts), and a panel's samples as CSV.
+ *
+ * The report config is built so the CLI reproduces the page: the model's training config (for the
+ * default model, data/configs/default.json as committed, so the CLI reuses its run), the page's sampler
+ * and η, its step counts, its seed as the report's only seed and its n. The report's samples CSV for
+ * that seed then holds the points the page draws, up to the two onnxruntime builds' rounding.
+ */
+import type { ReportConfigInput } from "../lib/reports/config.js";
+import type { DdpmVariance, SamplerName } from "../lib/samplers/index.js";
+import type { TrainConfigInput } from "../lib/training/config.js";
+import { QUALITY_METRICS, SAMPLER_LABELS } from "./qualityChart.js";
+import type { ReportConfigSource } from "./reportConfigButton.js";
+import { slug } from "./reportConfigButton.js";
+import { choiceField, type FieldSpec, integerField, numberField, type Specs } from "./urlState.js";
+
+export const SAMPLING_MODELS = ["default", "session", "oracle"] as const;
+export type SamplingModel = (typeof SAMPLING_MODELS)[number];
+export const MIN_POINTS = 16;
+export const MAX_POINTS = 4096;
+export const MAX_SEED = 2 ** 31 - 1;
+/** One step count per panel. */
+export const PANELS = 3;
+
+export interface SamplingSettings {
+  model: SamplingModel;
+  sampler: SamplerName;
+  variance: DdpmVariance;
+  eta: number;
+  steps: number[];
+  seed: number;
+  n: number;
+}
+
+/** The panels' step counts, "10,50,1000": each clamped to 1 … maxT, exactly PANELS of them. */
+function stepsField(maxT: number, defaults: number[]): FieldSpec<number[]> {
+  const count = integerField("steps", { min: 1, max: maxT, default: 0 });
+  return {
+    key: "steps",
+    default: defaults,
+    format: (value) => value.join(","),
+    parse(text) {
+      const parts = text.split(",");
+      if (parts.length !== PANELS) return { refused: `must list ${PANELS} step counts from 1 to ${maxT}, like 10,50,1000` };
+      const value: number[] = [];
+      const notes: string[] = [];
+      for (const part of parts) {
+        const parsed = count.parse(part);
+        if ("refused" in parsed) return { refused: `must list ${PANELS} step counts from 1 to ${maxT}, like 10,50,1000` };
+        value.push(parsed.value);
+        if (parsed.note) notes.push(`${part}: ${parsed.note}`);
+      }
+      return notes.length ? { value, note: notes.join("; ") } : { value };
+    },
+  };
+}
+
+/**
+ * The page's parameters: the model (a session model only when this tab has one), the sampler and its
+ * noise setting, the three step counts (up to the largest T of the models), seed, n and the chart's metric.
+ */
+export function samplingState(options: { defaults: Omit<SamplingSettings, "model">; maxT: number; hasSession: boolean }): Specs {
+  const { defaults, maxT, hasSession } = options;
+  const models = choiceField("model", SAMPLING_MODELS, "default");
+  return [
+    {
+      ...models,
+      parse: (text: string) =>
+        text === "session" && !hasSession
+          ? { refused: "is the model trained on the Train page in this browser tab, and this tab has none" }
+          : models.parse(text),
+    },
+    choiceField("sampler", ["ddpm", "ddim", "dpm-solver++"] as const, defaults.sampler),
+    choiceField("variance", ["betaTilde", "beta"] as const, defaults.variance),
+    numberField("eta", { min: 0, max: 1, default: defaults.eta, digits: 2 }),
+    stepsField(maxT, defaults.steps),
+    integerField("seed", { min: 0, max: MAX_SEED, default: defaults.seed }),
+    integerField("n", { min: MIN_POINTS, max: MAX_POINTS, default: defaults.n }),
+    choiceField("metric", QUALITY_METRICS, "swd"),
+  ];
+}
+
+/**
+ * The report config of the page's view, or why it has none: the oracle is no trained model, and
+ * reports sample DDPM with the posterior variance β̃ only. `train` is the model's training config and
+ * `T` its schedule's length (step counts above it are clamped, as the page clamps them).
+ */
+export function samplingReportConfig(settings: SamplingSettings, model: { train?: TrainConfigInput; T: number }): ReportConfigSource {
+  const { sampler, variance, eta, seed, n } = settings;
+  if (settings.model === "oracle" || model.train === undefined) {
+    return { reason: "The exact oracle is no trained model, and a report config needs one: choose a trained model to save its config." };
+  }
+  if (sampler === "ddpm" && variance !== "betaTilde") {
+    return { reason: "Reports sample DDPM with the posterior variance β̃ only: choose β̃ to save a config." };
+  }
+  const steps = [...new Set(settings.steps.map((k) => Math.min(k, model.T)))];
+  const label = SAMPLER_LABELS[sampler].replace(" (η = 0)", sampler === "ddim" ? ` (η = ${eta})` : "");
+  const which = settings.model === "default" ? "the default model" : "your model from the Train page";
+  return {
+    config: {
+      name: slug(`sampling ${settings.model} ${sampler} seed ${seed} n ${n}`),
+      title: `From the Sampling page: ${label} at ${steps.join(", ")} steps, seed ${seed}, ${n} points`,
+      description: `The Sampling page's view of ${which}. ` + (settings.model === "default"
+        ? `The CLI reuses the committed run of data/configs/default.json, so the samples for seed ${seed} are the page's.`
+        : "The CLI trains this config itself: its network, and so its samples, differ from the one trained in the browser."),
+      train: model.train,
+      samplers: [sampler === "ddim" ? { sampler, eta } : { sampler }],
+      steps,
+      seeds: [seed],
+      n,
+    } satisfies ReportConfigInput,
+  };
+}
+
+/** Points as "x,y" rows with a header, each number in full (the shortest text that reads back to it). */
+export function samplesCsv(points: ArrayLike<number>): string {
+  const rows = ["x,y"];
+  for (let i = 0; i + 1 < points.length; i += 2) rows.push(`${points[i]},${points[i + 1]}`);
+  return rows.join("\n") + "\n";
+}
