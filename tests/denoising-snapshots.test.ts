@@ -3,8 +3,6 @@
  * and their SVG/HTML output compared with committed snapshots in tests/__snapshots__ (written when
  * missing; delete a file to accept a deliberate change). Inputs are small and seeded.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { makeDataset } from "../src/lib/datasets.js";
@@ -19,19 +17,10 @@ import { predictorTable } from "../src/components/predictorTable.js";
 import { reverseStepTable } from "../src/components/reverseStepTable.js";
 import { meanSd, sampleGrid } from "../src/components/sampleGrid.js";
 import { timestepLossPlot } from "../src/components/timestepLoss.js";
+import { matchSnapshot } from "./support/snapshot.js";
 
-const SNAPSHOTS = fileURLToPath(new URL("./__snapshots__/", import.meta.url));
 const document = new JSDOM("").window.document;
 
-function matchSnapshot(name: string, element: Element): void {
-  const actual = element.outerHTML;
-  const file = SNAPSHOTS + name;
-  if (!existsSync(file)) {
-    mkdirSync(SNAPSHOTS, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, "utf8"));
-}
 
 const schedule = makeSchedule(DEFAULT_SCHEDULE);
 const x0 = makeDataset("spiral", { n: 64, seed: 0 });

@@ -4,8 +4,6 @@
  * output compared with committed snapshots in tests/__snapshots__ (written when missing, as
  * Observable Plot's own tests do; delete a file to accept a deliberate change).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { makeDataset } from "../src/lib/datasets.js";
@@ -23,19 +21,10 @@ import { scheduleSummary, snrCrossing } from "../src/components/scheduleSummary.
 import { staircase } from "../src/components/staircase.js";
 import { stepReadout, stepValues } from "../src/components/stepReadout.js";
 import { terminalGauge, terminalNumbers } from "../src/components/terminalGauge.js";
+import { matchSnapshot } from "./support/snapshot.js";
 
-const SNAPSHOTS = fileURLToPath(new URL("./__snapshots__/", import.meta.url));
 const document = new JSDOM("").window.document;
 
-function matchSnapshot(name: string, element: Element): void {
-  const actual = element.outerHTML;
-  const file = SNAPSHOTS + name;
-  if (!existsSync(file)) {
-    mkdirSync(SNAPSHOTS, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, "utf8"));
-}
 
 const ddpm = makeSchedule(DEFAULT_SCHEDULE);
 const cosine = makeSchedule({ ...DEFAULT_SCHEDULE, kind: "cosine" });

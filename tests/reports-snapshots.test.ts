@@ -3,8 +3,6 @@
  * computed here, and their SVG/HTML compared with committed snapshots in tests/__snapshots__ (written
  * when missing, as Observable Plot's own tests do; delete a file to accept a deliberate change).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../src/lib/random.js";
@@ -15,19 +13,10 @@ import { type MetricsRun, reportMetricsTable } from "../src/components/reportMet
 import { configView, type ProvenanceReport, provenanceView } from "../src/components/reportProvenance.js";
 import { sampleFacets } from "../src/components/reportSamples.js";
 import { sweepChart } from "../src/components/reportSweep.js";
+import { matchSnapshot } from "./support/snapshot.js";
 
-const SNAPSHOTS = fileURLToPath(new URL("./__snapshots__/", import.meta.url));
 const document = new JSDOM("").window.document;
 
-function matchSnapshot(name: string, element: Element): void {
-  const actual = element.outerHTML;
-  const file = SNAPSHOTS + name;
-  if (!existsSync(file)) {
-    mkdirSync(SNAPSHOTS, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, "utf8"));
-}
 
 const summary = (mean: number, sd: number) => ({ mean, sd });
 const metrics = (swd: number) => ({

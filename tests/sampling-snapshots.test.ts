@@ -5,8 +5,6 @@
  * compared with committed snapshots in tests/__snapshots__ (written when missing; delete a file to
  * accept a deliberate change).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { JSDOM } from "jsdom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { frameSteps } from "../loaders/trajectoryViews.js";
@@ -27,19 +25,10 @@ import { qualityChart, type QualityData } from "../src/components/qualityChart.j
 import { runProgress } from "../src/components/runProgress.js";
 import { samplePanels, yieldingDenoiser } from "../src/components/samplingRunner.js";
 import { countOutside, trajectoryFrame } from "../src/components/trajectoryFrame.js";
+import { matchSnapshot } from "./support/snapshot.js";
 
-const SNAPSHOTS = fileURLToPath(new URL("./__snapshots__/", import.meta.url));
 const document = new JSDOM("").window.document;
 
-function matchSnapshot(name: string, element: Element): void {
-  const actual = element.outerHTML;
-  const file = SNAPSHOTS + name;
-  if (!existsSync(file)) {
-    mkdirSync(SNAPSHOTS, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, "utf8"));
-}
 
 const schedule = makeSchedule(DEFAULT_SCHEDULE);
 

@@ -4,10 +4,9 @@
  * hand-computed values, the settings' refusals, the downloaded run files read back by the CLI's own
  * loader, and the run panel driven by a scripted stand-in for its worker.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { readCheckpoint } from "../loaders/models.js";
@@ -22,22 +21,13 @@ import { type LossPoint, thinLoss, trainLossCurve } from "../src/components/trai
 import { trainPanel } from "../src/components/trainPanel.js";
 import { trainPreview } from "../src/components/trainPreview.js";
 import { browserCheckpoints, previewEvery, type TrainMessage, type TrainRequest } from "../src/components/trainProtocol.js";
+import { matchSnapshot } from "./support/snapshot.js";
 
-const SNAPSHOTS = fileURLToPath(new URL("./__snapshots__/", import.meta.url));
 const window = new JSDOM("<!doctype html><body></body>").window;
 const document = window.document;
 // jsdom has no canvas: the preview's sample layer then draws nothing (instead of logging "not implemented").
 window.HTMLCanvasElement.prototype.getContext = () => null;
 
-function matchSnapshot(name: string, element: Element): void {
-  const actual = element.outerHTML;
-  const file = SNAPSHOTS + name;
-  if (!existsSync(file)) {
-    mkdirSync(SNAPSHOTS, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  expect(actual).toBe(readFileSync(file, "utf8"));
-}
 
 /** The control values as the form's boxes hold them. */
 const texts = (changes: Partial<Record<keyof typeof DEFAULT_CONTROLS, string>> = {}) => ({
