@@ -5,6 +5,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { formatSig } from "./format.js";
+import { samplerName, tableCell } from "./tableCell.js";
 
 export interface IndexEntry {
   name: string;
@@ -32,20 +33,12 @@ export interface IndexOptions {
 
 function setting(entry: IndexEntry): string {
   const { sampler, steps, label } = entry.headline;
-  return `${sampler.sampler}${sampler.eta === undefined ? "" : ` η=${sampler.eta}`}, ${steps} steps${entry.runs > 1 ? ` (${label})` : ""}`;
+  return `${samplerName({ ...sampler, spacing: undefined })}, ${steps} steps${entry.runs > 1 ? ` (${label})` : ""}`;
 }
 
 export function reportIndexTable(entries: IndexEntry[], options: IndexOptions = {}): HTMLElement {
   const { href = (name) => `./${name}.html`, document = globalThis.document } = options;
-  const text = (tag: string, value: string, numeric = false) => {
-    const node = document.createElement(tag);
-    node.textContent = value;
-    if (numeric) {
-      node.style.textAlign = "right";
-      node.style.whiteSpace = "nowrap";
-    }
-    return node;
-  };
+  const text = (tag: "td" | "th", value: string, numeric = false) => tableCell(document, tag, value, numeric);
   const table = document.createElement("table");
   table.className = "report-index";
   const head = table.createTHead().insertRow();

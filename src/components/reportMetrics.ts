@@ -6,6 +6,7 @@
  */
 
 import { formatSig } from "./format.js";
+import { samplerName, tableCell } from "./tableCell.js";
 
 interface Summary {
   mean: number;
@@ -36,21 +37,10 @@ function plusMinus(s: Summary): string {
   return s.sd > 0 ? `${formatSig(s.mean)} ± ${formatSig(s.sd, 2)}` : formatSig(s.mean);
 }
 
-function defaultSamplerLabel(row: { sampler: string; eta?: number; spacing?: string }): string {
-  return `${row.sampler}${row.eta === undefined ? "" : ` η=${row.eta}`}${row.spacing === undefined ? "" : ` ${row.spacing}`}`;
-}
 
 export function reportMetricsTable(runs: MetricsRun[], options: MetricsTableOptions = {}): HTMLElement {
-  const { runColumn, samplerLabel = defaultSamplerLabel, document = globalThis.document } = options;
-  const cell = (tag: "td" | "th", text: string, numeric = false) => {
-    const element = document.createElement(tag);
-    element.textContent = text;
-    if (numeric) {
-      element.style.textAlign = "right";
-      element.style.whiteSpace = "nowrap";
-    }
-    return element;
-  };
+  const { runColumn, samplerLabel = samplerName, document = globalThis.document } = options;
+  const cell = (tag: "td" | "th", text: string, numeric = false) => tableCell(document, tag, text, numeric);
   const table = document.createElement("table");
   table.className = "report-metrics";
   const head = table.createTHead().insertRow();
