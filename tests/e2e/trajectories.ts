@@ -67,10 +67,16 @@ export const checks: PageChecks["checks"] = {
     await page.locator(".frame-scrubber input[type=range]").focus();
     for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
     await expect.poll(() => output(page)).toMatch(/^step 4 of 50: /);
-    const points = await dots(page);
+    // The readout changes before the plot is redrawn: take the points once two reads agree.
+    let points = await dots(page);
+    for (let previous: string[] = []; JSON.stringify(previous) !== JSON.stringify(points);) {
+      previous = points;
+      await page.waitForTimeout(250);
+      points = await dots(page);
+    }
     await expectRoundTrip(page, "?run=ddim-50&show=trails&frame=3", async (fresh) => {
-      expect(await output(fresh)).toMatch(/^step 4 of 50: /);
-      expect(await dots(fresh)).toEqual(points);
+      await expect.poll(() => output(fresh)).toMatch(/^step 4 of 50: /);
+      await expect.poll(() => dots(fresh)).toEqual(points);
     });
   },
 
