@@ -4,18 +4,11 @@
  * Text only goes through textContent: titles and labels come from config files.
  */
 
+import type { Provenance } from "../lib/reports/report.js";
+
 export interface ProvenanceReport {
   configHash: string;
-  provenance: {
-    git?: { commit: string; branch?: string };
-    date: string;
-    versions: Record<string, string>;
-    inference: string;
-    host: { os: string; arch: string; cores: number };
-    command?: string;
-    seconds: number;
-    shards?: number;
-  };
+  provenance: Provenance;
   runs: {
     id: string;
     label: string;
