@@ -22,31 +22,31 @@ export {
   type ScheduleKind,
   terminalCheck,
   type TerminalCheck,
-} from "./src/lib/schedule.js";
+} from "./src/core/schedule.js";
 
 // Seeded 2D datasets and user points (CSV or JSON). Points are interleaved: [x0, y0, x1, y1, …].
-export { DATASET_NAMES, type DatasetName, type DatasetOptions, fromPairs, makeDataset, parsePoints, toPairs } from "./src/lib/datasets.js";
+export { DATASET_NAMES, type DatasetName, type DatasetOptions, fromPairs, makeDataset, parsePoints, toPairs } from "./src/core/datasets.js";
 
 /** Seeded randomness that gives the same stream in Deno, Node and browsers. */
-export { Rng } from "./src/lib/random.js";
+export { Rng } from "./src/core/random.js";
 
 // The forward process: closed-form q(x_t | x_0) and the step-by-step chain.
-export { forwardChain, qSample } from "./src/lib/forward.js";
+export { forwardChain, qSample } from "./src/core/forward.js";
 
 // What a network predicts (ε, x_0 or v) and the exact conversions between them.
-export { convertOutput, type Parameterization, PARAMETERIZATIONS, toPrediction } from "./src/lib/parameterization.js";
+export { convertOutput, type Parameterization, PARAMETERIZATIONS, toPrediction } from "./src/core/parameterization.js";
 
 // Sampling: DDPM, DDIM and DPM-Solver++ over any denoiser, on a respaced grid.
-export type { Denoiser } from "./src/lib/denoiser.js";
-export { sample, type SampleOptions, type SampleResult } from "./src/lib/sample.js";
-export { createSampler, SAMPLER_NAMES, type SamplerName } from "./src/lib/samplers/index.js";
-export { logSnrGrid, TIMESTEP_SPACINGS, type TimestepSpacing, timestepGrid } from "./src/lib/timesteps.js";
+export type { Denoiser } from "./src/core/denoiser.js";
+export { sample, type SampleOptions, type SampleResult } from "./src/core/sample.js";
+export { createSampler, SAMPLER_NAMES, type SamplerName } from "./src/core/samplers/index.js";
+export { logSnrGrid, TIMESTEP_SPACINGS, type TimestepSpacing, timestepGrid } from "./src/core/timesteps.js";
 /** The exact optimal denoiser of an empirical dataset: sampling without a trained model. */
-export { oracleDenoiser } from "./src/lib/oracle.js";
+export { oracleDenoiser } from "./src/core/oracle.js";
 
 // Evaluation: sliced Wasserstein, MMD², precision and coverage, and the floor between independent draws.
-export { datasetFloor, evaluate, type Metrics, metricFloor } from "./src/lib/metrics.js";
-export { type QualityRow, type QualityRun, qualityTable, type QualityTable } from "./loaders/quality.js";
+export { datasetFloor, evaluate, type Metrics, metricFloor } from "./src/core/metrics.js";
+export { type QualityRow, type QualityRun, qualityTable, type QualityTable } from "./src/core/quality.js";
 
 // Training: validated configs keyed by hash, the Algorithm 1 loop over any engine, hashed checkpoints.
 export {
@@ -54,18 +54,18 @@ export {
   DEFAULT_TRAIN_CONFIG,
   parseTrainConfig,
   type TrainConfig,
-} from "./src/lib/training/config.js";
-export { train, TrainingDivergedError } from "./src/lib/training/train.js";
+} from "./src/core/training/config.js";
+export { train, TrainingDivergedError } from "./src/core/training/train.js";
 export { createTrainEngine, TRAIN_BACKENDS, type TrainBackend } from "./src/engines/trainEngines.js";
-export { loadCheckpoint, loadRun, runTraining } from "./loaders/runStore.js";
+export { loadCheckpoint, loadRun, runTraining } from "./src/io/runStore.js";
 /** The run of a config from the cache under data/runs/, trained first when missing. */
-export { ensureRun, runDirFor } from "./loaders/runCache.js";
+export { ensureRun, runDirFor } from "./src/io/runCache.js";
 
 // Models: ONNX export and a denoiser over a checkpoint or an .onnx file (onnxruntime, tfjs or plain TS).
-export { exportOnnx, readOnnxMetadata } from "./src/lib/onnx/export.js";
-export { checkpointToOnnx, type InferenceEngine, openDenoiser, readCheckpoint, readModel } from "./loaders/models.js";
+export { exportOnnx, readOnnxMetadata } from "./src/core/onnx/export.js";
+export { checkpointToOnnx, type InferenceEngine, openDenoiser, readCheckpoint, readModel } from "./src/io/models.js";
 
 // Reports: a named experiment (with an optional sweep) trained, sampled, scored and published atomically
 // as data/reports/NAME/, which the site renders at /reports/NAME.
-export { parseReportConfig, type ReportConfig } from "./src/lib/reports/config.js";
-export { assembleReport, buildReport, listReports, loadReport, readReportConfig } from "./loaders/reports.js";
+export { parseReportConfig, type ReportConfig } from "./src/core/reports/config.js";
+export { assembleReport, buildReport, listReports, loadReport, readReportConfig } from "./src/io/reports/build.js";

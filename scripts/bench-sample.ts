@@ -11,12 +11,12 @@
 import { createOrtDenoiser } from "../src/engines/onnx/ortDenoiser.js";
 import { createReferenceDenoiser } from "../src/engines/reference/referenceDenoiser.js";
 import { createTfjsDenoiser } from "../src/engines/tfjs/tfjsDenoiser.js";
-import type { Denoiser } from "../src/lib/denoiser.js";
-import { mlpDenoiser } from "../src/lib/mlp.js";
-import { exportOnnx } from "../src/lib/onnx/export.js";
-import { sample } from "../src/lib/sample.js";
-import { defaultRun } from "../loaders/defaultRun.js";
-import { readCheckpoint } from "../loaders/models.js";
+import type { Denoiser } from "../src/core/denoiser.js";
+import { mlpDenoiser } from "../src/core/mlp.js";
+import { exportOnnx } from "../src/core/onnx/export.js";
+import { sample } from "../src/core/sample.js";
+import { defaultRun } from "../src/io/defaultRun.js";
+import { readCheckpoint } from "../src/io/models.js";
 
 const N = 512;
 const STEPS = [1000, 50];
@@ -40,7 +40,7 @@ const engines: Engine[] = [
     steps: STEPS,
   },
   {
-    name: "plain TypeScript (FastMlp)",
+    name: "plain TypeScript (BatchedMlp)",
     make: () => Promise.resolve(createReferenceDenoiser(params, { parameterization: "eps" })),
     steps: STEPS,
   },

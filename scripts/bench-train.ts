@@ -6,7 +6,7 @@
  *
  *   deno run -A scripts/bench-train.ts [--batch 256] [--seconds 1.5] [--only wasm] [--webgpu] [--numpy PATH]
  *
- * Every engine steps through the same 32 pre-drawn batches of the 2048-point spiral (lib/training
+ * Every engine steps through the same 32 pre-drawn batches of the 2048-point spiral (core/training
  * batchStream), so the timing covers building the input rows [x_t, e(t)], forward, backward and Adam,
  * like numpy's, but not drawing the batches.
  * --webgpu adds tfjs on WebGPU (a software adapter on machines without a GPU: slow, so off by default).
@@ -15,9 +15,9 @@
 import { parseArgs } from "node:util";
 import { createFusedEngine, type FusedEngineOptions } from "../src/engines/fused/trainer.js";
 import { createTfjsEngine, type TfjsEngineOptions } from "../src/engines/tfjs/trainer.js";
-import type { TrainBatch, TrainEngine } from "../src/lib/training/engine.js";
-import { parseTrainConfig } from "../src/lib/training/config.js";
-import { batchStream } from "../src/lib/training/train.js";
+import type { TrainBatch, TrainEngine } from "../src/core/training/engine.js";
+import { parseTrainConfig } from "../src/core/training/config.js";
+import { batchStream } from "../src/core/training/train.js";
 
 const { values } = parseArgs({
   args: Deno.args,

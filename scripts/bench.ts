@@ -4,12 +4,12 @@
  * Sections: oracle-denoiser sampling against the 2048-point spiral, and the samplers' own cost per step
  * (with a denoiser that costs nothing, so only the sampler's arithmetic and the driver remain).
  */
-import { makeDataset } from "../src/lib/datasets.js";
-import type { Denoiser } from "../src/lib/denoiser.js";
-import { oracleDenoiser } from "../src/lib/oracle.js";
-import { sample } from "../src/lib/sample.js";
-import { SAMPLER_NAMES, type SamplerName } from "../src/lib/samplers/index.js";
-import { makeSchedule } from "../src/lib/schedule.js";
+import { makeDataset } from "../src/core/datasets.js";
+import type { Denoiser } from "../src/core/denoiser.js";
+import { oracleDenoiser } from "../src/core/oracle.js";
+import { sample } from "../src/core/sample.js";
+import { SAMPLER_NAMES, type SamplerName } from "../src/core/samplers/index.js";
+import { makeSchedule } from "../src/core/schedule.js";
 
 interface Row {
   what: string;

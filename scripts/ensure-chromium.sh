@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes sure Debian's Chromium and a text font are installed, for the end-to-end tests (tests/e2e.test.ts).
+# Makes sure Debian's Chromium and a text font are installed, for the end-to-end tests (tests/site/e2e.test.ts).
 # Idempotent: when both are there it only says so. Otherwise it installs the missing packages with apt-get,
 # which needs root and reaches only Debian's mirrors: Playwright never downloads a browser of its own here.
 #

@@ -1,5 +1,5 @@
 /** Flags and helpers that several chisel commands share. */
-import { DEFAULT_SCHEDULE, makeSchedule, MAX_T, SCHEDULE_KINDS, type Schedule, type ScheduleKind } from "../../src/lib/schedule.js";
+import { DEFAULT_SCHEDULE, makeSchedule, MAX_T, SCHEDULE_KINDS, type Schedule, type ScheduleKind } from "../../src/core/schedule.js";
 import { type FlagSpecs, UsageError } from "./flags.js";
 
 export const scheduleFlags = {

@@ -1,4 +1,4 @@
-import { DATASET_NAMES, type DatasetName, makeDataset } from "../../src/lib/datasets.js";
+import { DATASET_NAMES, type DatasetName, makeDataset } from "../../src/core/datasets.js";
 import { defineCommand } from "./command.js";
 import { pairs } from "./common.js";
 

@@ -1,6 +1,6 @@
-import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset, parsePoints } from "../../src/lib/datasets.js";
-import { evaluate, metricFloor } from "../../src/lib/metrics.js";
-import { Rng } from "../../src/lib/random.js";
+import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset, parsePoints } from "../../src/core/datasets.js";
+import { evaluate, metricFloor } from "../../src/core/metrics.js";
+import { Rng } from "../../src/core/random.js";
 import { defineCommand } from "./command.js";
 import { UsageError } from "./flags.js";
 

@@ -1,4 +1,4 @@
-import { checkpointToOnnx, readCheckpoint } from "../../loaders/models.js";
+import { checkpointToOnnx, readCheckpoint } from "../../src/io/models.js";
 import { defineCommand } from "./command.js";
 import { UsageError } from "./flags.js";
 import { writeFileAtomic } from "./output.js";

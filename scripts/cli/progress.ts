@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "../../src/lib/training/train.js";
+import type { ProgressEvent } from "../../src/core/training/train.js";
 
 const WIDTH = 24;
 

@@ -1,12 +1,12 @@
-import { DATASET_NAMES, type DatasetName } from "../../src/lib/datasets.js";
-import type { Denoiser } from "../../src/lib/denoiser.js";
-import { oracleDenoiser } from "../../src/lib/oracle.js";
-import { makeDataset } from "../../src/lib/datasets.js";
-import { SAMPLER_NAMES, type SamplerName } from "../../src/lib/samplers/index.js";
-import { TIMESTEP_SPACINGS, type TimestepSpacing } from "../../src/lib/timesteps.js";
-import { makeSchedule, type Schedule } from "../../src/lib/schedule.js";
-import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../loaders/models.js";
-import { qualityTable, type QualityRun } from "../../loaders/quality.js";
+import { DATASET_NAMES, type DatasetName } from "../../src/core/datasets.js";
+import type { Denoiser } from "../../src/core/denoiser.js";
+import { oracleDenoiser } from "../../src/core/oracle.js";
+import { makeDataset } from "../../src/core/datasets.js";
+import { SAMPLER_NAMES, type SamplerName } from "../../src/core/samplers/index.js";
+import { TIMESTEP_SPACINGS, type TimestepSpacing } from "../../src/core/timesteps.js";
+import { makeSchedule, type Schedule } from "../../src/core/schedule.js";
+import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../src/io/models.js";
+import { qualityTable, type QualityRun } from "../../src/core/quality.js";
 import { defineCommand } from "./command.js";
 import { UsageError } from "./flags.js";
 

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../loaders/provenance.js";
+import { PROJECT_ROOT } from "../../src/io/reports/provenance.js";
 import {
   assembleReport,
   buildReport,
@@ -10,8 +10,8 @@ import {
   readReportConfig,
   type ReportProgress,
   type Shard,
-} from "../../loaders/reports.js";
-import type { ReportConfig } from "../../src/lib/reports/config.js";
+} from "../../src/io/reports/build.js";
+import type { ReportConfig } from "../../src/core/reports/config.js";
 import { defineCommand } from "./command.js";
 import { UsageError } from "./flags.js";
 import { INTERRUPTED_EXIT_CODE } from "./train.js";

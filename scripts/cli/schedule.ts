@@ -1,8 +1,8 @@
-import { makeDataset } from "../../src/lib/datasets.js";
-import { terminalCheck } from "../../src/lib/schedule.js";
+import { makeDataset } from "../../src/core/datasets.js";
+import { terminalCheck } from "../../src/core/schedule.js";
 import { defineCommand } from "./command.js";
 import { scheduleFlags, scheduleFromFlags } from "./common.js";
-import { DATASET_NAMES } from "../../src/lib/datasets.js";
+import { DATASET_NAMES } from "../../src/core/datasets.js";
 
 export const scheduleCommand = defineCommand({
   name: "schedule",

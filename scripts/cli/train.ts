@@ -1,10 +1,10 @@
-import { DATASET_NAMES } from "../../src/lib/datasets.js";
-import { PARAMETERIZATIONS } from "../../src/lib/parameterization.js";
-import { SCHEDULE_KINDS } from "../../src/lib/schedule.js";
-import { configHash, LR_SCHEDULES, parseTrainConfig, type TrainConfig } from "../../src/lib/training/config.js";
-import type { ProgressEvent } from "../../src/lib/training/train.js";
+import { DATASET_NAMES } from "../../src/core/datasets.js";
+import { PARAMETERIZATIONS } from "../../src/core/parameterization.js";
+import { SCHEDULE_KINDS } from "../../src/core/schedule.js";
+import { configHash, LR_SCHEDULES, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
+import type { ProgressEvent } from "../../src/core/training/train.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND, TRAIN_BACKENDS } from "../../src/engines/trainEngines.js";
-import { runTraining } from "../../loaders/runStore.js";
+import { runTraining } from "../../src/io/runStore.js";
 import { defineCommand } from "./command.js";
 import { UsageError } from "./flags.js";
 import { progressBar } from "./progress.js";

@@ -1,6 +1,6 @@
 /** Readable names of the datasets, for headings and prose. */
 
-import type { DatasetName } from "../lib/datasets.js";
+import type { DatasetName } from "../core/datasets.js";
 
 export const DATASET_LABELS: Record<DatasetName, string> = {
   spiral: "spiral",

@@ -1,6 +1,6 @@
 /**
  * The colour of a point by where its sample ends along the spiral: 0 at the centre, 1 at the tip
- * (src/lib/curvePosition.ts). Turbo, trimmed at both ends so that neither the darkest blue nor the
+ * (src/core/curvePosition.ts). Turbo, trimmed at both ends so that neither the darkest blue nor the
  * darkest red disappears on a light or a dark page.
  */
 

@@ -3,8 +3,8 @@
 // chart of how the signal and noise shares of the variance trade places over t. An Observable view:
 // `value` is the scrubber's position (0 … steps), and an "input" event bubbles whenever it moves.
 import * as Plot from "@observablehq/plot";
-import {alphaBarAtStep, ImageChain, imageSchedule, rmsDistance, snrAtStep} from "../lib/imageNoise.js";
-import {toRgba, toSignal} from "../lib/rasterImage.js";
+import {alphaBarAtStep, ImageChain, imageSchedule, rmsDistance, snrAtStep} from "../core/imageNoise.js";
+import {toRgba, toSignal} from "../core/rasterImage.js";
 
 /** Three significant digits, in exponent form when that is shorter to read. */
 export function formatNumber(value) {

@@ -2,8 +2,8 @@
 // An Observable view: `value` is the chosen image ({id, name, width, height, data} as RGBA bytes, id one
 // of the built-in names or "yours") and an
 // "input" event bubbles whenever it changes. The reader's image is shrunk to fit `maxSide` pixels.
-import {fitWithin} from "../lib/rasterImage.js";
-import {SYNTHETIC_IMAGES, syntheticImage} from "../lib/syntheticImages.js";
+import {fitWithin} from "../core/rasterImage.js";
+import {SYNTHETIC_IMAGES, syntheticImage} from "../core/syntheticImages.js";
 
 const LABELS = {mondrian: "Mondrian (geometric)", flower: "Flower (organic)"};
 let forms = 0;

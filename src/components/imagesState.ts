@@ -2,8 +2,8 @@
  * The URL parameters of the images page (see urlState.ts): the picture, its schedule, the direction,
  * the noise seed and the frame on screen.
  */
-import { MAX_BETA_SCALE, MAX_STEPS, MIN_BETA_SCALE, MIN_STEPS } from "../lib/imageNoise.js";
-import { SYNTHETIC_IMAGES, type SyntheticImageName } from "../lib/syntheticImages.js";
+import { MAX_BETA_SCALE, MAX_STEPS, MIN_BETA_SCALE, MIN_STEPS } from "../core/imageNoise.js";
+import { SYNTHETIC_IMAGES, type SyntheticImageName } from "../core/syntheticImages.js";
 import { choiceField, type FieldSpec, integerField, numberField, readUrlState, type UrlState } from "./urlState.js";
 
 const DIRECTIONS = ["forward", "reverse"] as const;

@@ -2,7 +2,7 @@
  * The four sample-quality numbers of a few sample sets side by side, with the floor (the same metrics
  * for fresh draws of the data) as the last row: a row near the floor is as close to the data as a
  * finite sample can be. A value is one number, or a mean and standard deviation over seeds
- * (loaders/quality.ts's summaries), shown as "mean ± sd".
+ * (src/core/quality.ts's summaries), shown as "mean ± sd".
  */
 
 import { formatSig } from "./format.js";

@@ -4,7 +4,7 @@
  * half of it). Each value cell carries its full-precision number in data-value, for tests and tools.
  */
 
-import type { NoiseError } from "../lib/denoisingTask.js";
+import type { NoiseError } from "../core/denoisingTask.js";
 import { formatSig } from "./format.js";
 
 export interface PredictorRow {

@@ -4,8 +4,8 @@
  * goes through the CLI's own parseReportConfig, so what downloads is what the CLI accepts, unchanged.
  * When the page's settings cannot make a report, the button is disabled and says why.
  */
-import { parseReportConfig, type ReportConfigInput } from "../lib/reports/config.js";
-import type { TrainConfigInput } from "../lib/training/config.js";
+import { parseReportConfig, type ReportConfigInput } from "../core/reports/config.js";
+import type { TrainConfigInput } from "../core/training/config.js";
 import { saveFile } from "./trainDownloads.js";
 
 /** A config to offer, or why there is none. */

@@ -4,7 +4,7 @@
  * Text only goes through textContent: titles and labels come from config files.
  */
 
-import type { Provenance } from "../lib/reports/report.js";
+import type { Provenance } from "../core/reports/report.js";
 
 export interface ProvenanceReport {
   configHash: string;

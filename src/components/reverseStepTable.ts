@@ -1,10 +1,10 @@
 /**
  * One reverse step t → t − 1 for one point, number by number: the schedule values, the two coefficients
  * of the posterior mean μ̃ = coefX0 · x̂_0 + coefXt · x_t with the arithmetic per coordinate, σ_t, the
- * noise z and x_{t−1}. The numbers come from reverseStepNumbers (src/lib/reverseStep.ts).
+ * noise z and x_{t−1}. The numbers come from reverseStepNumbers (src/core/reverseStep.ts).
  */
 
-import type { ReverseStepNumbers } from "../lib/reverseStep.js";
+import type { ReverseStepNumbers } from "../core/reverseStep.js";
 import { formatSig } from "./format.js";
 
 const DIGITS = 4;

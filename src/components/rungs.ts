@@ -8,7 +8,7 @@
  * arms are 0.75 apart) is still being washed out: that shows the burial most gradually.
  */
 
-import type { Schedule } from "../lib/schedule.js";
+import type { Schedule } from "../core/schedule.js";
 
 export const RUNG_SPACINGS = ["sigma", "alphaBar", "t"] as const;
 export type RungSpacing = (typeof RUNG_SPACINGS)[number];

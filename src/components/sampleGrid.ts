@@ -4,7 +4,7 @@
  * frame are clipped and counted in the caption.
  */
 
-import type { Metrics } from "../lib/metrics.js";
+import type { Metrics } from "../core/metrics.js";
 import { outside } from "./denoisingScatter.js";
 import { formatSig } from "./format.js";
 import { angles, pointCloud } from "./pointCloud.js";

@@ -3,15 +3,15 @@
  * download), and kept for the rest of the visit:
  *   default  the default run's final model, as ONNX on onnxruntime-web (wasm, or WebGPU where it runs)
  *   session  the model trained on the /train page in this tab: exported to ONNX in the browser
- *   oracle   the exact posterior mean of the training set (src/lib/oracle.ts): what a perfectly trained
+ *   oracle   the exact posterior mean of the training set (src/core/oracle.ts): what a perfectly trained
  *            network would predict; it reproduces training points
  * Each comes with its schedule and training set, which the samples are compared with.
  */
 
-import { type DatasetName, makeDataset } from "../lib/datasets.js";
-import type { Denoiser } from "../lib/denoiser.js";
-import { oracleDenoiser } from "../lib/oracle.js";
-import { makeSchedule, type Schedule, type ScheduleConfig } from "../lib/schedule.js";
+import { type DatasetName, makeDataset } from "../core/datasets.js";
+import type { Denoiser } from "../core/denoiser.js";
+import { oracleDenoiser } from "../core/oracle.js";
+import { makeSchedule, type Schedule, type ScheduleConfig } from "../core/schedule.js";
 import { createOrtDenoiser, type OrtDenoiserOptions } from "../engines/onnx/ortDenoiser.js";
 import type { SessionModel } from "./sessionModel.js";
 
@@ -67,8 +67,8 @@ async function open(choice: ModelChoice, sources: ModelSources): Promise<OpenMod
     if (session === null) throw new RangeError("no model was trained in this tab: train one on the Train page first");
     // protobufjs (the exporter) and zod (the config) load only for this choice.
     const [{ exportOnnx }, { modelDims }] = await Promise.all([
-      import("../lib/onnx/export.js"),
-      import("../lib/training/config.js"),
+      import("../core/onnx/export.js"),
+      import("../core/training/config.js"),
     ]);
     const { config } = session;
     const bytes = exportOnnx({

@@ -9,10 +9,10 @@
  * message round trip (well under a millisecond) per slice.
  */
 
-import type { Denoiser } from "../lib/denoiser.js";
-import { sample } from "../lib/sample.js";
-import type { DdpmVariance, SamplerName } from "../lib/samplers/index.js";
-import type { Schedule } from "../lib/schedule.js";
+import type { Denoiser } from "../core/denoiser.js";
+import { sample } from "../core/sample.js";
+import type { DdpmVariance, SamplerName } from "../core/samplers/index.js";
+import type { Schedule } from "../core/schedule.js";
 
 /** Resolves on the next macrotask. A MessageChannel message is not clamped to 4 ms like nested setTimeout. */
 export function macrotask(): Promise<void> {

@@ -7,9 +7,9 @@
  * and η, its step counts, its seed as the report's only seed and its n. The report's samples CSV for
  * that seed then holds the points the page draws, up to the two onnxruntime builds' rounding.
  */
-import type { ReportConfigInput } from "../lib/reports/config.js";
-import type { DdpmVariance, SamplerName } from "../lib/samplers/index.js";
-import type { TrainConfigInput } from "../lib/training/config.js";
+import type { ReportConfigInput } from "../core/reports/config.js";
+import type { DdpmVariance, SamplerName } from "../core/samplers/index.js";
+import type { TrainConfigInput } from "../core/training/config.js";
 import { QUALITY_METRICS, SAMPLER_LABELS } from "./qualityChart.js";
 import type { ReportConfigSource } from "./reportConfigButton.js";
 import { slug } from "./reportConfigButton.js";

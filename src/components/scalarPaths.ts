@@ -5,9 +5,9 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { forwardChain } from "../lib/forward.js";
-import { Rng } from "../lib/random.js";
-import type { Schedule } from "../lib/schedule.js";
+import { forwardChain } from "../core/forward.js";
+import { Rng } from "../core/random.js";
+import type { Schedule } from "../core/schedule.js";
 import { sampledIndices } from "./schedulePlots.js";
 
 export const MAX_PATHS = 50;

@@ -5,7 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { Schedule } from "../lib/schedule.js";
+import type { Schedule } from "../core/schedule.js";
 import { formatSig } from "./format.js";
 
 export interface ScheduleSeries {

@@ -4,7 +4,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { Schedule } from "../lib/schedule.js";
+import type { Schedule } from "../core/schedule.js";
 import { stepValues } from "./stepReadout.js";
 
 const SIGNAL = "√ᾱₜ signal";

@@ -3,7 +3,7 @@
  * where the signal and the noise are equally strong (SNR_t = 1), and how close x_T is to N(0, I).
  */
 
-import { terminalCheck } from "../lib/schedule.js";
+import { terminalCheck } from "../core/schedule.js";
 import { formatSig } from "./format.js";
 import type { ScheduleSeries } from "./schedulePlots.js";
 

@@ -2,7 +2,7 @@
  * The model trained in the browser, kept for the rest of the tab's session so the sampling pages can
  * use it. sessionStorage survives page navigation within the tab and is gone when the tab closes.
  */
-import type { TrainConfig } from "../lib/training/config.js";
+import type { TrainConfig } from "../core/training/config.js";
 
 const KEY = "chisel:session-model";
 
@@ -12,7 +12,7 @@ export interface SessionModel {
   step: number;
   /** What trained it, e.g. "tfjs-webgpu". */
   engine: string;
-  /** Flat MLP parameters (src/lib/mlp.ts layout). */
+  /** Flat MLP parameters (src/core/mlp.ts layout). */
   params: Float32Array;
   savedAt: string;
 }

@@ -4,7 +4,7 @@
  * the same rungs, with the same points, from x_T back to x_0.
  */
 
-import type { Schedule } from "../lib/schedule.js";
+import type { Schedule } from "../core/schedule.js";
 import { pointCloud } from "./pointCloud.js";
 import { stepReadout } from "./stepReadout.js";
 

@@ -3,7 +3,7 @@
  * x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε, and the signal-to-noise ratio SNR_t = ᾱ_t / (1 − ᾱ_t).
  */
 
-import type { Schedule } from "../lib/schedule.js";
+import type { Schedule } from "../core/schedule.js";
 import { formatSig } from "./format.js";
 
 export interface StepValues {

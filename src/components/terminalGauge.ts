@@ -8,7 +8,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Schedule, type TerminalCheck, terminalCheck } from "../lib/schedule.js";
+import { type Schedule, type TerminalCheck, terminalCheck } from "../core/schedule.js";
 import { formatSig } from "./format.js";
 
 export interface TerminalNumbers extends TerminalCheck {

@@ -4,15 +4,15 @@
  * settings are refused. Nothing is clamped silently: a value out of range marks its box invalid and a
  * message under the form names the setting and the allowed range, and no run can start until it is fixed.
  */
-import { DATASET_NAMES } from "../lib/datasets.js";
-import { MAX_T, SCHEDULE_KINDS } from "../lib/schedule.js";
+import { DATASET_NAMES } from "../core/datasets.js";
+import { MAX_T, SCHEDULE_KINDS } from "../core/schedule.js";
 import {
   DEFAULT_TRAIN_CONFIG,
   MAX_SEED,
   parseTrainConfig,
   type TrainConfig,
   type TrainConfigInput,
-} from "../lib/training/config.js";
+} from "../core/training/config.js";
 import { DATASET_LABELS } from "./datasetLabels.js";
 import { choiceField, type FieldSpec, integerField, numberField } from "./urlState.js";
 

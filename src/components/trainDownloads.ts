@@ -12,9 +12,9 @@ import {
   type RunManifest,
   type RunStatus,
   withCheckpoint,
-} from "../lib/training/checkpoint.js";
-import { modelDims, type TrainConfig } from "../lib/training/config.js";
-import type { LossHistory, TimestepLoss } from "../lib/training/train.js";
+} from "../core/training/checkpoint.js";
+import { modelDims, type TrainConfig } from "../core/training/config.js";
+import type { LossHistory, TimestepLoss } from "../core/training/train.js";
 
 export interface BrowserRun {
   config: TrainConfig;
@@ -64,7 +64,7 @@ export async function runFiles(run: BrowserRun): Promise<RunFiles> {
 
 /** The run's network as ONNX (ε output, the schedule in its metadata). Loads the exporter on first use. */
 export async function onnxModel(run: Pick<BrowserRun, "config" | "params">): Promise<Uint8Array> {
-  const { exportOnnx } = await import("../lib/onnx/export.js");
+  const { exportOnnx } = await import("../core/onnx/export.js");
   return exportOnnx({
     params: run.params,
     dims: modelDims(run.config.model),

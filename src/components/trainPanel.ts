@@ -7,10 +7,10 @@
  * only draws what the worker reports, so the page's main thread stays free. Every checkpoint and the
  * end of the run are also handed to `saveModel`, so the sampling page can use the network.
  */
-import { makeDataset } from "../lib/datasets.js";
-import type { RunStatus } from "../lib/training/checkpoint.js";
-import type { TrainConfig } from "../lib/training/config.js";
-import type { LossHistory } from "../lib/training/train.js";
+import { makeDataset } from "../core/datasets.js";
+import type { RunStatus } from "../core/training/checkpoint.js";
+import type { TrainConfig } from "../core/training/config.js";
+import type { LossHistory } from "../core/training/train.js";
 import { DATASET_LABELS } from "./datasetLabels.js";
 import { formatSig } from "./format.js";
 import type { SessionModel } from "./sessionModel.js";

@@ -7,8 +7,8 @@
  * worker → page: started (which engine runs), progress (every ~100 ms), checkpoint (weights, held-out
  * loss and a preview sample), then done or failed. The worker is terminated after done or failed.
  */
-import type { TrainConfig, TrainConfigInput } from "../lib/training/config.js";
-import type { LossHistory, TimestepLoss } from "../lib/training/train.js";
+import type { TrainConfig, TrainConfigInput } from "../core/training/config.js";
+import type { LossHistory, TimestepLoss } from "../core/training/train.js";
 
 /** Points in each preview sample: enough to see the shape, few enough to draw in a few ms. */
 export const PREVIEW_POINTS = 256;

@@ -1,5 +1,5 @@
 /**
- * The Train page's worker: runs lib/training's loop (Algorithm 1) on the chosen engine, off the page's
+ * The Train page's worker: runs core/training's loop (Algorithm 1) on the chosen engine, off the page's
  * main thread, and reports progress, checkpoints with a preview sample, and the end of the run.
  *
  * Loaded as a module worker from the built site: Framework bundles this file and its imports like any
@@ -10,13 +10,13 @@
 import { createReferenceDenoiser } from "../engines/reference/referenceDenoiser.js";
 import { createTrainEngine } from "../engines/trainEngines.js";
 import type { TfjsEngine } from "../engines/tfjs/trainer.js";
-import { makeDataset } from "../lib/datasets.js";
-import { slicedWasserstein } from "../lib/metrics.js";
-import { sample } from "../lib/sample.js";
-import { makeSchedule } from "../lib/schedule.js";
-import { modelDims, parseTrainConfig, type TrainConfig } from "../lib/training/config.js";
-import type { TrainBatch, TrainEngine } from "../lib/training/engine.js";
-import { type CheckpointEvent, train, TrainingDivergedError } from "../lib/training/train.js";
+import { makeDataset } from "../core/datasets.js";
+import { slicedWasserstein } from "../core/metrics.js";
+import { sample } from "../core/sample.js";
+import { makeSchedule } from "../core/schedule.js";
+import { modelDims, parseTrainConfig, type TrainConfig } from "../core/training/config.js";
+import type { TrainBatch, TrainEngine } from "../core/training/engine.js";
+import { type CheckpointEvent, train, TrainingDivergedError } from "../core/training/train.js";
 import {
   BROWSER_EVAL_POINTS,
   browserCheckpoints,

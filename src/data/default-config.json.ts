@@ -2,6 +2,6 @@
 // config puts it in its train section, so that `chisel report` reuses the committed run.
 import { readFile } from "node:fs/promises";
 import process from "node:process";
-import { DEFAULT_CONFIG_PATH } from "../../loaders/defaultRun.js";
+import { DEFAULT_CONFIG_PATH } from "../io/defaultRun.js";
 
 process.stdout.write(await readFile(DEFAULT_CONFIG_PATH, "utf8"));

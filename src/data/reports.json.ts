@@ -1,4 +1,4 @@
 // Every published report (data/reports/*/report.json) with its headline metrics, for /reports/.
-import { reportIndex } from "../../loaders/reportSite.js";
+import { reportIndex } from "./views/reports.js";
 
 console.log(JSON.stringify(await reportIndex()));

@@ -8,9 +8,9 @@
  *   tfjs-wasm, tfjs-cpu, tfjs-webgl, tfjs-webgpu   TensorFlow.js on that backend
  *   tfjs                  TensorFlow.js on the first backend that starts (browser: webgpu → webgl → wasm → cpu)
  */
-import { initialParams } from "../lib/training/train.js";
-import { modelDims, type TrainConfig } from "../lib/training/config.js";
-import type { TrainEngine } from "../lib/training/engine.js";
+import { initialParams } from "../core/training/train.js";
+import { modelDims, type TrainConfig } from "../core/training/config.js";
+import type { TrainEngine } from "../core/training/engine.js";
 
 export const TRAIN_BACKENDS = [
   "fused-wasm",

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 
-const SNAPSHOTS = fileURLToPath(new URL("../__snapshots__/", import.meta.url));
+const SNAPSHOTS = fileURLToPath(new URL("../site/__snapshots__/", import.meta.url));
 
 /**
- * Compares an element's HTML with tests/__snapshots__/NAME, as Observable Plot's snapshot tests do:
+ * Compares an element's HTML with tests/site/__snapshots__/NAME, as Observable Plot's snapshot tests do:
  * a missing snapshot is written on a developer's machine (commit it), and fails under CI.
  */
 export function matchSnapshot(name: string, element: Element): void {

@@ -1,11 +1,11 @@
 /**
- * What a fused training kernel does: forward pass, backward pass and Adam for the MLP of lib/mlp.ts,
- * on a staged batch, without any tensor library. Two implementations: js-kernel.ts (plain TypeScript,
- * runs anywhere) and wasm-kernel.ts (WebAssembly SIMD, optionally on two threads).
+ * What a fused training kernel does: forward pass, backward pass and Adam for the MLP of core/mlp.ts,
+ * on a staged batch, without any tensor library. Two implementations: jsKernel.ts (plain TypeScript,
+ * runs anywhere) and wasmKernel.ts (WebAssembly SIMD, optionally on two threads).
  */
 
-import { initMlpParams, MLP_DIMS, MLP_INPUT_DIM, MLP_OUTPUT_DIM } from "../../lib/mlp.js";
-import type { TrainBatch } from "../../lib/training/engine.js";
+import { initMlpParams, MLP_DIMS, MLP_INPUT_DIM, MLP_OUTPUT_DIM } from "../../core/mlp.js";
+import type { TrainBatch } from "../../core/training/engine.js";
 
 export interface AdamOptions {
   lr: number;
@@ -20,7 +20,7 @@ export const DEFAULT_ADAM: AdamOptions = { lr: 1e-3, beta1: 0.9, beta2: 0.999, e
 export interface TrainKernel {
   readonly name: string;
   readonly batchSize: number;
-  /** Layer widths, [34, …hidden, 2] (lib/mlp.ts). */
+  /** Layer widths, [34, …hidden, 2] (core/mlp.ts). */
   readonly dims: readonly number[];
   /** Staged network inputs, batchSize × 34 row-major: fill before computeGradient. */
   readonly inputs: Float32Array;
@@ -28,11 +28,11 @@ export interface TrainKernel {
   readonly targets: Float32Array;
   /** Forward and backward over the staged batch; returns the loss, the mean of (output − target)². */
   computeGradient(): number;
-  /** A copy of the last gradient of the loss, in the flat layout of lib/mlp.ts. */
+  /** A copy of the last gradient of the loss, in the flat layout of core/mlp.ts. */
   gradient(): Float32Array;
   /** One Adam update with the last gradient; `k` counts updates from 1 (for the bias corrections). */
   adamStep(k: number, adam: AdamOptions): void;
-  /** A copy of the parameters, in the flat layout of lib/mlp.ts. */
+  /** A copy of the parameters, in the flat layout of core/mlp.ts. */
   params(): Float32Array;
   /** Replaces the parameters and zeroes Adam's moments. */
   setParams(params: Float32Array): void;
@@ -46,7 +46,7 @@ export function checkBatchSize(batchSize: number): void {
   }
 }
 
-/** The kernels train the network of lib/mlp.ts: input [x, y, e(t)], any hidden widths, 2 outputs. */
+/** The kernels train the network of core/mlp.ts: input [x, y, e(t)], any hidden widths, 2 outputs. */
 export function checkDims(dims: readonly number[]): void {
   const ok = dims.length >= 3 && dims[0] === MLP_INPUT_DIM && dims[dims.length - 1] === MLP_OUTPUT_DIM &&
     dims.every((d) => Number.isInteger(d) && d >= 1 && d <= 4096);
@@ -71,7 +71,7 @@ export interface EngineOptions {
   batchSize: number;
   /** Layer widths (default MLP_DIMS, 34-128-128-128-2). */
   dims?: readonly number[];
-  /** Initial parameters in the flat layout of lib/mlp.ts (default initMlpParams(seed, dims)). */
+  /** Initial parameters in the flat layout of core/mlp.ts (default initMlpParams(seed, dims)). */
   params?: Float32Array;
   /** Seeds the initial parameters when `params` is not given (default 0). */
   seed?: number;

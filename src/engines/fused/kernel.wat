@@ -1,8 +1,8 @@
 ;; The fused training kernel: WebAssembly SIMD building blocks for one step of the 2D DDPM MLP.
 ;;
 ;; All arrays are row-major float32 in the imported memory; every pointer and stride is in bytes and
-;; 16-byte aligned. The JavaScript side (wasm-kernel.ts) sequences the calls: forward, backward, Adam.
-;; build-kernel.ts compiles this file with wabt into four variants: FMA (relaxed SIMD) or mul+add,
+;; 16-byte aligned. The JavaScript side (wasmKernel.ts) sequences the calls: forward, backward, Adam.
+;; buildKernel.ts compiles this file with wabt into four variants: FMA (relaxed SIMD) or mul+add,
 ;; each with a shared (two threads) or a private memory. `f32x4.relaxed_madd a b c` is a·b + c.
 
 (module

@@ -1,15 +1,15 @@
 /**
  * The fused training engine: a TrainKernel (WebAssembly SIMD, or plain TypeScript) behind the
- * TrainEngine interface of lib/training/engine.ts. One step stages the batch rows ([x_t, e(t)] and the
+ * TrainEngine interface of core/training/engine.ts. One step stages the batch rows ([x_t, e(t)] and the
  * target), runs forward and backward in one go and applies Adam; nothing is allocated per step.
  */
 
-import { EmbeddingRows } from "../../lib/embedding.js";
-import { writeMlpInputRows } from "../../lib/mlp.js";
-import type { TrainBatch, TrainEngine } from "../../lib/training/engine.js";
-import { JsKernel } from "./js-kernel.js";
+import { EmbeddingRows } from "../../core/embedding.js";
+import { writeMlpInputRows } from "../../core/mlp.js";
+import type { TrainBatch, TrainEngine } from "../../core/training/engine.js";
+import { JsKernel } from "./jsKernel.js";
 import { type AdamOptions, checkTrainBatch, type EngineOptions, resolveEngineOptions, type TrainKernel } from "./kernel.js";
-import { createWasmKernel } from "./wasm-kernel.js";
+import { createWasmKernel } from "./wasmKernel.js";
 
 export const FUSED_KERNELS = ["wasm", "js"] as const;
 export type FusedKernelKind = (typeof FUSED_KERNELS)[number];

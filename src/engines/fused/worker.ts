@@ -3,8 +3,8 @@
  * signal, runs forward and backward on the second half of the batch and signals completion.
  */
 
-import { MLP_OUTPUT_DIM } from "../../lib/mlp.js";
-import { COMMAND, CONTROL, forwardBackward, type MemoryPlan, type WasmExports } from "./wasm-kernel.js";
+import { MLP_OUTPUT_DIM } from "../../core/mlp.js";
+import { COMMAND, CONTROL, forwardBackward, type MemoryPlan, type WasmExports } from "./wasmKernel.js";
 
 interface Setup {
   module: WebAssembly.Module;

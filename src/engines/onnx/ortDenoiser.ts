@@ -13,7 +13,7 @@
  *     Deno does not import inside npm packages), hence the Node build there.
  */
 
-import type { Denoiser } from "../../lib/denoiser.js";
+import type { Denoiser } from "../../core/denoiser.js";
 
 type Ort = typeof import("onnxruntime-web");
 type Env = Ort["env"];

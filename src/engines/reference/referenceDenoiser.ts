@@ -1,13 +1,13 @@
 /**
  * The plain TypeScript engine: a trained network as a Denoiser, on no runtime but JavaScript.
- * It runs FastMlp (the reference forward pass of mlp.ts, reordered for speed, same results to ~1e-15)
+ * It runs BatchedMlp (the reference forward pass of mlp.ts, reordered for speed, same results to ~1e-15)
  * and outputs what the network was trained to output (ε, x_0 or v).
  */
 
-import type { Denoiser } from "../../lib/denoiser.js";
-import { MLP_DIMS } from "../../lib/mlp.js";
-import { type Parameterization, PARAMETERIZATIONS } from "../../lib/parameterization.js";
-import { FastMlp } from "./fastMlp.js";
+import type { Denoiser } from "../../core/denoiser.js";
+import { MLP_DIMS } from "../../core/mlp.js";
+import { type Parameterization, PARAMETERIZATIONS } from "../../core/parameterization.js";
+import { BatchedMlp } from "./batchedMlp.js";
 
 export interface ReferenceDenoiserOptions {
   /** What the network was trained to predict. */
@@ -21,6 +21,6 @@ export function createReferenceDenoiser(params: Float32Array, options: Reference
   if (!PARAMETERIZATIONS.includes(parameterization)) {
     throw new RangeError(`parameterization must be one of ${PARAMETERIZATIONS.join(", ")}, got ${parameterization}`);
   }
-  const mlp = new FastMlp(params, dims);
+  const mlp = new BatchedMlp(params, dims);
   return { parameterization, predict: (x, t) => mlp.forward(x, t) };
 }

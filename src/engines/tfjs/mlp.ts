@@ -1,15 +1,15 @@
 /**
- * The MLP of lib/mlp.ts as TensorFlow.js variables and ops: the same parameter layout, the same
+ * The MLP of core/mlp.ts as TensorFlow.js variables and ops: the same parameter layout, the same
  * embedding (built here from tf ops, as an exported graph would), and a Denoiser for sampling.
  */
 
 import * as tf from "@tensorflow/tfjs";
-import type { Denoiser } from "../../lib/denoiser.js";
-import { embeddingFrequencies } from "../../lib/embedding.js";
-import { MLP_DIMS, type MlpLayout, mlpLayout } from "../../lib/mlp.js";
-import type { Parameterization } from "../../lib/parameterization.js";
+import type { Denoiser } from "../../core/denoiser.js";
+import { embeddingFrequencies } from "../../core/embedding.js";
+import { MLP_DIMS, type MlpLayout, mlpLayout } from "../../core/mlp.js";
+import type { Parameterization } from "../../core/parameterization.js";
 
-/** e(t) for a batch of schedule indices: [sin(t f_k) …, cos(t f_k) …] (B × 32), as lib/embedding.ts. */
+/** e(t) for a batch of schedule indices: [sin(t f_k) …, cos(t f_k) …] (B × 32), as core/embedding.ts. */
 export function tfTimeEmbedding(t: tf.Tensor1D): tf.Tensor2D {
   return tf.tidy(() => {
     const frequencies = tf.tensor2d(Float32Array.from(embeddingFrequencies()), [1, embeddingFrequencies().length]);
@@ -53,9 +53,9 @@ export class TfjsMlp {
     });
   }
 
-  /** The parameters in the flat layout of lib/mlp.ts. */
+  /** The parameters in the flat layout of core/mlp.ts. */
   /**
-   * The weights in the flat layout of lib/mlp.ts, read asynchronously: a synchronous read (dataSync) goes
+   * The weights in the flat layout of core/mlp.ts, read asynchronously: a synchronous read (dataSync) goes
    * through a canvas on WebGPU, throws in Deno, and in a Chromium worker breaks the device for later reads.
    */
   async params(): Promise<Float32Array> {

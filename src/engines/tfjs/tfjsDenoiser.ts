@@ -4,9 +4,9 @@
  * network was trained to output (ε, x_0 or v).
  */
 
-import type { Denoiser } from "../../lib/denoiser.js";
-import { MLP_DIMS } from "../../lib/mlp.js";
-import { type Parameterization, PARAMETERIZATIONS } from "../../lib/parameterization.js";
+import type { Denoiser } from "../../core/denoiser.js";
+import { MLP_DIMS } from "../../core/mlp.js";
+import { type Parameterization, PARAMETERIZATIONS } from "../../core/parameterization.js";
 import { type BackendOptions, type BackendReport, selectBackend } from "./backend.js";
 import { TfjsMlp, tfjsDenoiser } from "./mlp.js";
 
@@ -24,7 +24,7 @@ export interface TfjsDenoiser extends Denoiser {
   dispose(): void;
 }
 
-/** `params` in the layout of lib/mlp.ts (copied into tensors). */
+/** `params` in the layout of core/mlp.ts (copied into tensors). */
 export async function createTfjsDenoiser(params: Float32Array, options: TfjsDenoiserOptions): Promise<TfjsDenoiser> {
   const { parameterization, dims = MLP_DIMS } = options;
   if (!PARAMETERIZATIONS.includes(parameterization)) {

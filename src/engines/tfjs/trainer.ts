@@ -1,5 +1,5 @@
 /**
- * The TensorFlow.js training engine (TrainEngine of lib/training/engine.ts), with two ways to the gradient:
+ * The TensorFlow.js training engine (TrainEngine of core/training/engine.ts), with two ways to the gradient:
  *   "autodiff"  tf.train.adam minimising the loss through tf's tape (tf.variableGrads): the textbook way.
  *   "manual"    the backward pass written out with tf ops (default; 3–4× faster on the wasm backend):
  *               every matMul is non-transposed, because the wasm backend's transposed matMul is ~15× slower
@@ -9,9 +9,9 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { EmbeddingRows } from "../../lib/embedding.js";
-import { MLP_INPUT_DIM, MLP_OUTPUT_DIM, writeMlpInputRows } from "../../lib/mlp.js";
-import type { TrainBatch, TrainEngine } from "../../lib/training/engine.js";
+import { EmbeddingRows } from "../../core/embedding.js";
+import { MLP_INPUT_DIM, MLP_OUTPUT_DIM, writeMlpInputRows } from "../../core/mlp.js";
+import type { TrainBatch, TrainEngine } from "../../core/training/engine.js";
 import { type AdamOptions, checkTrainBatch, type EngineOptions, resolveEngineOptions } from "../fused/kernel.js";
 import { type BackendOptions, type BackendReport, selectBackend } from "./backend.js";
 import { TfjsMlp } from "./mlp.js";
@@ -147,7 +147,7 @@ export class TfjsEngine implements TrainEngine {
   }
 
   /**
-   * The gradient of the batch loss at the current parameters, in the flat layout of lib/mlp.ts, by this
+   * The gradient of the batch loss at the current parameters, in the flat layout of core/mlp.ts, by this
    * engine's own route (the manual backward pass, or tf's tape): for checking engines against each other.
    */
   gradient(batch: TrainBatch): Float32Array {

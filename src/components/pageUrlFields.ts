@@ -1,0 +1,76 @@
+/**
+ * The URL parameters of the overview, noise-schedule, denoising and trajectories pages: one field spec per control,
+ * with the control's own range and default (see urlState.ts). The images page's are in imagesState.ts
+ * (the overview need not load the image code), the Train page's in trainControls.ts.
+ */
+import { DATASET_NAMES } from "../core/datasets.js";
+import { DEFAULT_SCHEDULE, MAX_T, SCHEDULE_KINDS } from "../core/schedule.js";
+import { RUNG_SPACINGS } from "./rungs.js";
+import { choiceField, integerField, listField, numberField, readUrlState, type UrlState } from "./urlState.js";
+
+export const DIRECTIONS = ["forward", "reverse"] as const;
+
+/** The overview: the staircase's dataset, rung spacing and direction, and the step slider's t. */
+export const OVERVIEW_STATE = [
+  choiceField("dataset", DATASET_NAMES, "spiral"),
+  choiceField("rungs", RUNG_SPACINGS, "sigma"),
+  choiceField("direction", DIRECTIONS, "forward"),
+  integerField("t", { min: 0, max: DEFAULT_SCHEDULE.T, default: 0 }),
+];
+
+/** The comparison slots of the schedules page: the two fixed ones and the reader's own. */
+export const SCHEDULE_SLOTS = ["ddpm", "cosine", "yours"] as const;
+
+/** The schedules page: the reader's schedule (β to the 3 digits its sliders keep), the slots drawn, the paths. */
+export const SCHEDULES_STATE = [
+  choiceField("kind", SCHEDULE_KINDS, "quadratic"),
+  numberField("betaStart", { min: 1e-6, max: 0.99, default: DEFAULT_SCHEDULE.betaStart, digits: 3 }),
+  numberField("betaEnd", { min: 1e-6, max: 0.99, default: DEFAULT_SCHEDULE.betaEnd, digits: 3 }),
+  integerField("T", { min: 1, max: MAX_T, default: DEFAULT_SCHEDULE.T }),
+  choiceField("dataset", DATASET_NAMES, "spiral"),
+  listField("draw", SCHEDULE_SLOTS, SCHEDULE_SLOTS),
+  integerField("paths", { min: 1, max: 20, default: 8 }),
+  integerField("seed", { min: 0, max: 1_000_000, default: 0 }),
+];
+
+/** The denoising page, for a model with T steps trained on N points: t, the blend q, and the worked step. */
+export function denoisingState(T: number, N: number) {
+  return [
+    integerField("t", { min: 1, max: T, default: Math.min(100, T) }),
+    numberField("q", { min: 0, max: 1, default: 1, digits: 3 }),
+    integerField("point", { min: 0, max: N - 1, default: 0 }),
+    choiceField("from", ["network", "blend"] as const, "network"),
+    choiceField("noise", ["betaTilde", "beta"] as const, "betaTilde"),
+    integerField("zSeed", { min: 0, max: 1_000_000, default: 0 }),
+  ];
+}
+
+/** The trajectories page's runs: an id and how many frames each holds. */
+export interface TrajectoryRun {
+  id: string;
+  frames: number;
+}
+
+export const TRAJECTORY_LAYERS = ["x0", "trails"] as const;
+
+/** The trajectories page: the run, the layers shown and the frame on screen (0 is x_T). */
+export function trajectoriesState(runs: readonly TrajectoryRun[]) {
+  return [
+    choiceField("run", runs.map((run) => run.id), runs[0].id),
+    listField("show", TRAJECTORY_LAYERS, ["x0"]),
+    integerField("frame", { min: 0, max: Math.max(...runs.map((run) => run.frames)) - 1, default: 0 }),
+  ];
+}
+
+export type TrajectoriesValues = { run: string; show: (typeof TRAJECTORY_LAYERS)[number][]; frame: number };
+
+/** The trajectories page's settings from a query string: a frame past the run's last is its last, with a note. */
+export function readTrajectoriesState(runs: readonly TrajectoryRun[], search: string): UrlState<TrajectoriesValues> {
+  const state = readUrlState<TrajectoriesValues>(trajectoriesState(runs), search);
+  const last = runs.find((run) => run.id === state.values.run)!.frames - 1;
+  if (state.values.frame > last) {
+    state.problems.push(`URL parameter frame=${state.values.frame}: past the last frame of run ${state.values.run}, ${last}; showing frame ${last}.`);
+    state.values.frame = last;
+  }
+  return state;
+}

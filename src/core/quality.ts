@@ -1,0 +1,92 @@
+/**
+ * Sample quality of a denoiser against its dataset, over samplers × step counts × seeds, next to the
+ * floor (the same metrics between independent draws of the dataset). Pure over src/lib: the CLI, data
+ * loaders and reports share it.
+ */
+import { type DatasetName, type DatasetOptions, makeDataset } from "./datasets.js";
+import type { Denoiser } from "./denoiser.js";
+import { evaluate, type Metrics, prepareReference } from "./metrics.js";
+import { sample } from "./sample.js";
+import type { SamplerName } from "./samplers/index.js";
+import type { Schedule } from "./schedule.js";
+import type { TimestepSpacing } from "./timesteps.js";
+
+export interface QualityRun {
+  sampler: SamplerName;
+  steps: number;
+  eta?: number;
+  spacing?: TimestepSpacing;
+}
+
+export interface MetricSummary {
+  mean: number;
+  /** Standard deviation over the seeds (0 with one seed). */
+  sd: number;
+}
+
+export type MetricSummaries = { [K in keyof Metrics]: MetricSummary };
+
+export interface QualityRow extends QualityRun {
+  metrics: MetricSummaries;
+  /** Per seed, in the order of `seeds`. */
+  perSeed: Metrics[];
+}
+
+export interface QualityTable {
+  dataset: { name: DatasetName } & DatasetOptions;
+  n: number;
+  seeds: number[];
+  floor: MetricSummaries;
+  rows: QualityRow[];
+}
+
+export interface QualityOptions {
+  denoiser: Denoiser;
+  schedule: Schedule;
+  dataset: { name: DatasetName } & DatasetOptions;
+  runs: QualityRun[];
+  /** Samples per run (default 512). */
+  n?: number;
+  /** Sampling seeds (default 0, 1, 2); the floor uses as many independent draws. */
+  seeds?: number[];
+  onRow?: (row: QualityRow) => void;
+}
+
+const METRIC_KEYS = ["swd", "mmd", "precision", "coverage"] as const;
+
+function summarize(values: Metrics[]): MetricSummaries {
+  const out = {} as MetricSummaries;
+  for (const key of METRIC_KEYS) {
+    const xs = values.map((v) => v[key]);
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const variance = xs.length > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) : 0;
+    out[key] = { mean, sd: Math.sqrt(variance) };
+  }
+  return out;
+}
+
+export async function qualityTable(options: QualityOptions): Promise<QualityTable> {
+  const { denoiser, schedule, dataset, runs } = options;
+  const n = options.n ?? 512;
+  const seeds = options.seeds ?? [0, 1, 2];
+  const { name, ...datasetOptions } = dataset;
+  const reference = makeDataset(name, datasetOptions);
+  const prepared = prepareReference(reference);
+  const baseSeed = datasetOptions.seed ?? 0;
+  // Each floor draw is its own seed's fresh dataset of n points, so the floor has the samples' size.
+  const floorDraws = seeds.map((_, i) =>
+    evaluate(makeDataset(name, { ...datasetOptions, n, seed: baseSeed + i + 1 }), prepared)
+  );
+  const rows: QualityRow[] = [];
+  for (const run of runs) {
+    const perSeed: Metrics[] = [];
+    for (const seed of seeds) {
+      const { samples } = await sample({ schedule, denoiser, sampler: run.sampler, steps: run.steps, eta: run.eta, spacing: run.spacing, n, seed });
+      perSeed.push(evaluate(samples, prepared));
+    }
+    const row = { ...run, metrics: summarize(perSeed), perSeed };
+    rows.push(row);
+    options.onRow?.(row);
+  }
+  return { dataset, n, seeds, floor: summarize(floorDraws), rows };
+}

@@ -1,0 +1,113 @@
+/**
+ * Published reports as the site serves them: the page of a report (src/reports/[name].template.md filled in with
+ * the report's title, and with its files spelled out, since Framework only ships files named literally
+ * in a page), the files themselves, and the index's list. The loaders under src/reports/ and src/data/
+ * are thin entry points over these.
+ */
+import { readFile } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Report, ReportSummary } from "../../core/reports/report.js";
+import { CONFIG_FILE, loadReport, REPORT_FILE, reportDirFor, REPORTS_DIR, reportSummaries } from "../../io/reports/build.js";
+
+const TEMPLATE = new URL("../../reports/[name].template.md", import.meta.url);
+const RUN_ID = /^run-\d+$/;
+const FILE_STEM = /^[a-z0-9][a-z0-9-]*$/;
+export const REPORT_FILE_TYPES = ["json", "csv", "onnx", "f32"] as const;
+export type ReportFileType = (typeof REPORT_FILE_TYPES)[number];
+
+/** The parameters Framework passes a parameterized loader, as `--name=value` arguments. */
+export function loaderParams<K extends string>(args: string[], names: readonly K[]): Record<K, string> {
+  const options = Object.fromEntries(names.map((name) => [name, { type: "string" as const }]));
+  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  for (const name of names) {
+    if (typeof values[name] !== "string") throw new RangeError(`loader parameter --${name} is required`);
+  }
+  return values as Record<K, string>;
+}
+
+/**
+ * The bytes of one file of a published report: `file` in the report folder, or in its run folder `run`.
+ * Names are checked (slugs, a known type) and the path must stay inside the report.
+ */
+export async function reportFile(
+  params: { name: string; run?: string; file: string },
+  type: ReportFileType,
+  reportsDir = REPORTS_DIR,
+): Promise<Uint8Array> {
+  const dir = reportDirFor(params.name, reportsDir);
+  if (params.run !== undefined && !RUN_ID.test(params.run)) throw new RangeError(`run must look like run-0, got ${JSON.stringify(params.run)}`);
+  if (!FILE_STEM.test(params.file)) throw new RangeError(`file must be a name of [a-z0-9-], got ${JSON.stringify(params.file)}`);
+  if (!REPORT_FILE_TYPES.includes(type)) throw new RangeError(`type must be one of ${REPORT_FILE_TYPES.join(", ")}, got ${type}`);
+  const path = resolve(dir, params.run ?? ".", `${params.file}.${type}`);
+  if (relative(dir, path).startsWith("..")) throw new RangeError(`${params.file}.${type} is outside report ${params.name}`);
+  return new Uint8Array(await readFile(path));
+}
+
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "$": "&#36;" };
+
+/** Text from a config as inert HTML: no markup, and no "${…}", which Framework would run as code. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'$]/g, (c) => ENTITIES[c]);
+}
+
+/** Paragraphs (split at blank lines), each one line, so Markdown leaves them alone. */
+function paragraphs(text: string): string {
+  return text.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p.replace(/\s+/g, " ").trim())}</p>`).join("\n");
+}
+
+/**
+ * A cell reading every sample CSV as text, by "run-K/file.csv". Each FileAttachment is called with
+ * .text() on the spot: Framework infers the reader from the call, and a bare .csv attachment would
+ * make it bundle d3-dsv from a CDN.
+ */
+function attachments(report: Report): string {
+  const lines = report.runs.flatMap((run) =>
+    run.samples.map((s) => `  [${JSON.stringify(`${run.id}/${s.file}`)}, FileAttachment(${JSON.stringify(`./${report.name}/${run.id}/${s.file}`)}).text()]`)
+  );
+  return ["```js", "const sampleTexts = new Map([", lines.join(",\n"), "]);", "```"].join("\n");
+}
+
+function kilobytes(bytes: number): string {
+  return `${Math.round(bytes / 1024)} kB`;
+}
+
+function downloads(report: Report): string {
+  const link = (path: string, text: string, bytes?: number) =>
+    `<a download="${escapeHtml(`${report.name}-${path.replaceAll("/", "-")}`)}" href="./${escapeHtml(`${report.name}/${path}`)}">${escapeHtml(text)}</a>` +
+    (bytes === undefined ? "" : ` <small>(${kilobytes(bytes)})</small>`);
+  const rows = report.runs.map((run) => {
+    const csv = run.samples.map((s) => link(`${run.id}/${s.file}`, `${s.samplerId} × ${s.steps}`)).join(" · ");
+    return `<tr><td>${escapeHtml(run.label)}</td>` +
+      `<td>${link(`${run.id}/${run.checkpoint.file}`, run.checkpoint.file, run.checkpoint.bytes)} + ${link(`${run.id}/manifest.json`, "manifest.json", run.manifest.bytes)}</td>` +
+      `<td>${link(`${run.id}/model.onnx`, "model.onnx", run.onnx.bytes)}</td><td>${csv}</td></tr>`;
+  });
+  return [
+    `<p>${link(CONFIG_FILE, "The report config")} (what <code>chisel report --config</code> takes) · ${link(REPORT_FILE, "report.json")} (every number on this page)</p>`,
+    '<div style="overflow-x: auto"><table class="report-downloads">',
+    "<thead><tr><th>run</th><th>checkpoint (float32) and manifest</th><th>ONNX</th><th>samples (CSV, seed " +
+    `${report.seeds[0]})</th></tr></thead>`,
+    `<tbody>${rows.join("\n")}</tbody></table></div>`,
+  ].join("\n");
+}
+
+/** The Markdown page of a published report. */
+export async function reportPage(name: string, reportsDir = REPORTS_DIR): Promise<string> {
+  const report = await loadReport(name, reportsDir);
+  const template = await readFile(TEMPLATE, "utf8");
+  const source = report.provenance.command?.match(/--config (\S+)/)?.[1] ?? `reports/${name}.json`;
+  const fill: Record<string, string> = {
+    title: escapeHtml(report.title),
+    description: report.description === undefined ? "" : paragraphs(report.description),
+    date: escapeHtml(report.provenance.date.slice(0, 10)),
+    config: escapeHtml(source),
+    attachments: attachments(report),
+    downloads: downloads(report),
+  };
+  return template.replace(/\{\{(\w+)\}\}/g, (match, key: string) => fill[key] ?? match);
+}
+
+/** The reports index's data. */
+export function reportIndex(reportsDir = REPORTS_DIR): Promise<ReportSummary[]> {
+  return reportSummaries(reportsDir);
+}

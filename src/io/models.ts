@@ -1,0 +1,102 @@
+/**
+ * Opens a trained model for sampling, from a run directory, a checkpoint file in one, or an exported
+ * .onnx file, behind one Denoiser with the schedule it was trained on.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import type { Denoiser } from "../core/denoiser.js";
+import { exportOnnx, readOnnxMetadata } from "../core/onnx/export.js";
+import type { Parameterization } from "../core/parameterization.js";
+import { makeSchedule, type Schedule } from "../core/schedule.js";
+import type { RunManifest } from "../core/training/checkpoint.js";
+import { modelDims } from "../core/training/config.js";
+import { loadCheckpoint } from "./runStore.js";
+
+export const INFERENCE_ENGINES = ["ort", "tfjs", "reference"] as const;
+export type InferenceEngine = (typeof INFERENCE_ENGINES)[number];
+
+/** A checkpoint's weights with what is needed to run them. */
+export interface CheckpointModel {
+  kind: "checkpoint";
+  runDir: string;
+  step: number;
+  params: Float32Array;
+  dims: number[];
+  parameterization: Parameterization;
+  schedule: Schedule;
+  manifest: RunManifest;
+}
+
+export interface OnnxModel {
+  kind: "onnx";
+  path: string;
+  bytes: Uint8Array;
+  schedule: Schedule;
+  parameterization: Parameterization;
+}
+
+const STEP_FILE = /^step-(\d+)\.f32$/;
+
+/**
+ * Reads a checkpoint from `path`: a run directory (its last checkpoint, or `step`), or one of its
+ * step-NNNNNN.f32 files. Every weight file is verified against the manifest's hash.
+ */
+export async function readCheckpoint(path: string, step?: number): Promise<CheckpointModel> {
+  const isDirectory = (await stat(path)).isDirectory();
+  const fileStep = isDirectory ? undefined : basename(path).match(STEP_FILE);
+  if (!isDirectory && !fileStep) {
+    throw new RangeError(`${path}: not a run directory, a step-NNNNNN.f32 checkpoint, or an .onnx model`);
+  }
+  const runDir = isDirectory ? path : dirname(path);
+  const chosen = fileStep ? Number(fileStep[1]) : step;
+  const { manifest, step: loaded, params } = await loadCheckpoint(runDir, chosen);
+  const config = manifest.config;
+  return {
+    kind: "checkpoint",
+    runDir,
+    step: loaded,
+    params,
+    dims: modelDims(config.model),
+    parameterization: config.model.parameterization,
+    schedule: makeSchedule(config.schedule),
+    manifest,
+  };
+}
+
+/** Reads a model from a checkpoint path or an .onnx file. */
+export async function readModel(path: string, step?: number): Promise<CheckpointModel | OnnxModel> {
+  if (path.toLowerCase().endsWith(".onnx")) {
+    const bytes = new Uint8Array(await readFile(path));
+    const metadata = readOnnxMetadata(bytes);
+    return { kind: "onnx", path, bytes, schedule: makeSchedule(metadata.schedule), parameterization: metadata.parameterization };
+  }
+  return readCheckpoint(path, step);
+}
+
+/** The ONNX bytes of a checkpoint (ε output, schedule and parameterization in the metadata). */
+export function checkpointToOnnx(model: CheckpointModel): Uint8Array {
+  return exportOnnx({
+    params: model.params,
+    dims: model.dims,
+    parameterization: model.parameterization,
+    schedule: model.schedule,
+  });
+}
+
+/** A denoiser over the model on the chosen engine (onnxruntime by default). */
+export async function openDenoiser(
+  model: CheckpointModel | OnnxModel,
+  engine: InferenceEngine = "ort",
+): Promise<Denoiser & { dispose?: () => void | Promise<void> }> {
+  if (engine === "ort") {
+    const { createOrtDenoiser } = await import("../engines/onnx/ortDenoiser.js");
+    return createOrtDenoiser(model.kind === "onnx" ? model.bytes : checkpointToOnnx(model));
+  }
+  if (model.kind === "onnx") throw new RangeError(`an .onnx model runs on onnxruntime only (engine ort), got ${engine}`);
+  if (engine === "tfjs") {
+    const { createTfjsDenoiser } = await import("../engines/tfjs/tfjsDenoiser.js");
+    return createTfjsDenoiser(model.params, { parameterization: model.parameterization, dims: model.dims });
+  }
+  const { createReferenceDenoiser } = await import("../engines/reference/referenceDenoiser.js");
+  return createReferenceDenoiser(model.params, { parameterization: model.parameterization, dims: model.dims });
+}

@@ -1,0 +1,137 @@
+/**
+ * One run of a report: train it (or take it from the run cache), then write its artifacts into the
+ * report's folder under construction: the last checkpoint with a manifest that lists only it (so the
+ * folder is itself a run directory that `chisel sample --model` opens), the ONNX export, the quality
+ * table of every sampler × step count × seed against the floor, and the first seed's samples as CSV.
+ *
+ * Runs of a sweep are independent: reports.ts hands each to a worker (reportWorker.ts) so two train
+ * and sample at once.
+ */
+import { copyFile, mkdir, open } from "node:fs/promises";
+import { join } from "node:path";
+import { createOrtDenoiser } from "../../engines/onnx/ortDenoiser.js";
+import { makeSchedule } from "../../core/schedule.js";
+import { sample } from "../../core/sample.js";
+import type { RunPlan, SamplerSpec } from "../../core/reports/config.js";
+import { type FileEntry, type RunResult, type SampleFile, samplerId } from "../../core/reports/report.js";
+import type { RunManifest } from "../../core/training/checkpoint.js";
+import { sha256Hex } from "../../core/training/config.js";
+import type { ProgressEvent } from "../../core/training/train.js";
+import { checkpointToOnnx, readCheckpoint } from "../models.js";
+import { qualityTable } from "../../core/quality.js";
+import { ensureRun } from "../runCache.js";
+
+/** What a run needs besides its plan: the report's evaluation settings and where to write. */
+export interface RunTask {
+  plan: RunPlan;
+  samplers: SamplerSpec[];
+  steps: number[];
+  seeds: number[];
+  n: number;
+  /** The run's folder inside the report under construction (created here). */
+  outDir: string;
+  /** The run cache (default data/runs/). */
+  runsDir?: string;
+  /** onnxruntime threads (1 when runs share the cores). */
+  numThreads?: number;
+  /** Recorded in the manifest of a run trained here. */
+  command: string;
+  versions: Record<string, string>;
+}
+
+export type RunProgress =
+  | { kind: "train"; run: string; event: ProgressEvent }
+  | { kind: "evaluate"; run: string; done: number; total: number };
+
+/** Writes a file and flushes it to disk, so a folder renamed into place afterwards holds whole files. */
+export async function writeSynced(path: string, data: Uint8Array | string): Promise<void> {
+  const file = await open(path, "wx");
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+async function entry(dir: string, file: string, bytes: Uint8Array): Promise<FileEntry> {
+  await writeSynced(join(dir, file), bytes);
+  return { file, bytes: bytes.length, sha256: await sha256Hex(bytes) };
+}
+
+/** Points as "x,y" rows with a header; 5 decimals keep the file small and far below the metrics' noise. */
+export function pointsCsv(points: Float64Array): string {
+  const rows = ["x,y"];
+  for (let i = 0; i + 1 < points.length; i += 2) rows.push(`${points[i].toFixed(5)},${points[i + 1].toFixed(5)}`);
+  return rows.join("\n") + "\n";
+}
+
+export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) => void): Promise<RunResult> {
+  const { plan, outDir } = task;
+  const started = performance.now();
+  const { dir, trained } = await ensureRun(plan.train, {
+    runsDir: task.runsDir,
+    command: task.command,
+    versions: task.versions,
+    onProgress: (event) => onProgress?.({ kind: "train", run: plan.id, event }),
+  });
+  const trainSeconds = (performance.now() - started) / 1000;
+
+  const model = await readCheckpoint(dir);
+  const last = model.manifest.checkpoints.find((c) => c.step === model.step)!;
+  await mkdir(outDir, { recursive: true });
+  await copyFile(join(dir, last.file), join(outDir, last.file));
+  // The manifest lists only the copied checkpoint: every file it names is in the folder.
+  const manifest: RunManifest = { ...model.manifest, checkpoints: [last] };
+  const manifestEntry = await entry(outDir, "manifest.json", new TextEncoder().encode(JSON.stringify(manifest) + "\n"));
+  const onnxBytes = checkpointToOnnx(model);
+  const onnx = await entry(outDir, "model.onnx", onnxBytes);
+
+  const evaluating = performance.now();
+  const denoiser = await createOrtDenoiser(onnxBytes, { numThreads: task.numThreads });
+  try {
+    const schedule = makeSchedule(plan.train.schedule);
+    const runs = task.samplers.flatMap((spec) => task.steps.map((steps) => ({ ...spec, steps })));
+    let done = 0;
+    const quality = await qualityTable({
+      denoiser,
+      schedule,
+      dataset: plan.train.dataset,
+      runs,
+      n: task.n,
+      seeds: task.seeds,
+      onRow: () => onProgress?.({ kind: "evaluate", run: plan.id, done: ++done, total: runs.length }),
+    });
+    // The first seed's samples again (qualityTable keeps only their metrics): the same stream, the same points.
+    const samples: SampleFile[] = [];
+    for (const run of runs) {
+      const spec: SamplerSpec = { sampler: run.sampler, eta: run.eta, spacing: run.spacing };
+      const seed = task.seeds[0];
+      const drawn = await sample({ schedule, denoiser, ...run, n: task.n, seed });
+      const file = `samples-${samplerId(spec)}-${run.steps}.csv`;
+      await writeSynced(join(outDir, file), pointsCsv(drawn.samples));
+      samples.push({ sampler: JSON.parse(JSON.stringify(spec)), samplerId: samplerId(spec), steps: run.steps, seed, file });
+    }
+    return {
+      id: plan.id,
+      index: plan.index,
+      label: plan.label,
+      values: plan.values,
+      train: model.manifest.config,
+      configHash: model.manifest.configHash,
+      engine: model.manifest.engine,
+      versions: model.manifest.versions,
+      created: model.manifest.created,
+      trained,
+      manifest: manifestEntry,
+      checkpoint: { file: last.file, bytes: last.bytes, sha256: last.sha256, step: last.step, loss: last.loss },
+      onnx,
+      lossHistory: model.manifest.lossHistory,
+      quality,
+      samples,
+      seconds: { train: trainSeconds, evaluate: (performance.now() - evaluating) / 1000 },
+    };
+  } finally {
+    await denoiser.dispose();
+  }
+}

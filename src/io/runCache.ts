@@ -1,0 +1,70 @@
+/**
+ * Trained runs cached by the hash of their training config, under data/runs/<hash prefix>/. A build or
+ * report that needs a model asks for its config: a completed run is reused, a missing one is trained
+ * into a temporary directory and moved into place only when complete, so an interrupted build never
+ * leaves a half-trained run where a good one is expected.
+ */
+import { rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { configHash, type TrainConfig } from "../core/training/config.js";
+import type { ProgressEvent } from "../core/training/train.js";
+import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../engines/trainEngines.js";
+import { loadRun, runTraining } from "./runStore.js";
+
+export const RUNS_DIR = new URL("../../data/runs/", import.meta.url).pathname;
+/** Hex digits of the config hash that name a run directory (64 bits: collisions are not a concern). */
+const PREFIX = 16;
+
+/** The cache directory of a config (its backend made explicit, as the CLI does). */
+export async function runDirFor(config: TrainConfig, runsDir = RUNS_DIR): Promise<string> {
+  const explicit = { ...config, backend: config.backend ?? DEFAULT_TRAIN_BACKEND };
+  return join(runsDir, (await configHash(explicit)).slice(0, PREFIX));
+}
+
+async function isCompleteRun(dir: string): Promise<boolean> {
+  try {
+    return (await loadRun(dir)).status === "completed";
+  } catch {
+    return false;
+  }
+}
+
+export interface EnsureRunOptions {
+  runsDir?: string;
+  command?: string;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Versions to record if it has to train. */
+  versions?: Record<string, string>;
+}
+
+/** The directory of a completed run of `config`, training it first when the cache has none. */
+export async function ensureRun(config: TrainConfig, options: EnsureRunOptions = {}): Promise<{ dir: string; trained: boolean }> {
+  const explicit = { ...config, backend: config.backend ?? DEFAULT_TRAIN_BACKEND };
+  const dir = await runDirFor(explicit, options.runsDir);
+  if (await isCompleteRun(dir)) return { dir, trained: false };
+  const temporary = `${dir}.${crypto.randomUUID()}.partial`;
+  const engine = await createTrainEngine(explicit);
+  try {
+    await runTraining({
+      config: explicit,
+      engine,
+      runDir: temporary,
+      command: options.command ?? "ensureRun (src/io/runCache.ts)",
+      versions: options.versions ?? { engine: engine.name },
+      onProgress: options.onProgress,
+    });
+    // Another build may have finished the same run meanwhile: keep the first, drop ours.
+    if (await isCompleteRun(dir)) {
+      await rm(temporary, { recursive: true, force: true });
+    } else {
+      await rm(dir, { recursive: true, force: true });
+      await rename(temporary, dir);
+    }
+    return { dir, trained: true };
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await engine.dispose();
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * A training run directory: manifest.json plus one step-000250.f32 weight file per checkpoint.
+ *
+ * Every file is written to a temporary sibling, flushed to disk and renamed into place, the weights
+ * before the manifest that lists them. So however a run is interrupted (Ctrl-C, a crash, a full disk),
+ * the directory holds a manifest whose every checkpoint is complete: the last good one survives.
+ * node:fs keeps this usable from the Deno CLI and from Framework data loaders (Node) alike.
+ */
+
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  checkpointEntry,
+  CheckpointError,
+  createManifest,
+  decodeCheckpoint,
+  encodeParams,
+  MANIFEST_FILE,
+  parseManifest,
+  type RunManifest,
+  withCheckpoint,
+} from "../core/training/checkpoint.js";
+import type { TrainConfig } from "../core/training/config.js";
+import type { TrainEngine } from "../core/training/engine.js";
+import {
+  type CheckpointEvent,
+  type ProgressEvent,
+  train,
+  TrainingDivergedError,
+  type TrainResult,
+} from "../core/training/train.js";
+
+async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const temporary = `${path}.${crypto.randomUUID()}.tmp`;
+  try {
+    const file = await open(temporary, "wx");
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Writes the manifest (atomically). */
+export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
+  await writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest) + "\n");
+}
+
+/** Writes a checkpoint's weight file, then the manifest that lists it; returns that manifest. */
+export async function saveCheckpoint(
+  dir: string,
+  manifest: RunManifest,
+  checkpoint: CheckpointEvent,
+): Promise<RunManifest> {
+  const bytes = encodeParams(checkpoint.params);
+  const entry = await checkpointEntry(checkpoint.step, bytes, checkpoint.loss, checkpoint.lossByTimestep);
+  await writeFileAtomic(join(dir, entry.file), bytes);
+  const next = withCheckpoint(manifest, entry, checkpoint.lossHistory);
+  await writeManifest(dir, next);
+  return next;
+}
+
+/** The validated manifest of a run directory. */
+export async function loadRun(dir: string): Promise<RunManifest> {
+  const path = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new CheckpointError(`${path}: cannot read (${(error as Error).message.split("\n")[0]})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CheckpointError(`${path}: invalid JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  return parseManifest(json);
+}
+
+export interface LoadedCheckpoint {
+  manifest: RunManifest;
+  step: number;
+  params: Float32Array;
+}
+
+/** The weights of checkpoint `step` (default: the last one saved), verified against the manifest. */
+export async function loadCheckpoint(dir: string, step?: number): Promise<LoadedCheckpoint> {
+  const manifest = await loadRun(dir);
+  const last = manifest.checkpoints[manifest.checkpoints.length - 1];
+  if (step === undefined && !last) {
+    throw new CheckpointError(`${join(dir, MANIFEST_FILE)}: the run has no checkpoint yet`);
+  }
+  const chosen = step ?? last.step;
+  const entry = manifest.checkpoints.find((c) => c.step === chosen);
+  if (!entry) {
+    throw new CheckpointError(
+      `no checkpoint at step ${chosen} (the run has: ${manifest.checkpoints.map((c) => c.step).join(", ") || "none"})`,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(join(dir, entry.file)));
+  } catch (error) {
+    throw new CheckpointError(`${join(dir, entry.file)}: cannot read (${(error as Error).message.split("\n")[0]})`);
+  }
+  return { manifest, step: chosen, params: await decodeCheckpoint(manifest, chosen, bytes) };
+}
+
+export interface RunTrainingOptions {
+  config: TrainConfig;
+  /** Built from initialParams(config); the caller disposes of it. */
+  engine: TrainEngine;
+  runDir: string;
+  /** What produced the run, e.g. the CLI command line. */
+  command: string;
+  /** Library versions to record (chisel, tfjs, deno, …). */
+  versions: Record<string, string>;
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** Replace a run already in runDir (default: refuse). */
+  overwrite?: boolean;
+  /** Evaluation points per timestep bucket (see train). */
+  evalPoints?: number;
+}
+
+export interface RunTrainingResult {
+  result: TrainResult;
+  manifest: RunManifest;
+}
+
+/**
+ * Trains into a run directory: a manifest with status "running" first, every checkpoint as it comes,
+ * and the final status ("completed" or "aborted"). On divergence or any other error the manifest
+ * records status "diverged" or "failed" with the one-line reason, keeps its good checkpoints, and the
+ * error is rethrown.
+ */
+export async function runTraining(options: RunTrainingOptions): Promise<RunTrainingResult> {
+  const { config, engine, runDir } = options;
+  await mkdir(runDir, { recursive: true });
+  const existing = await stat(join(runDir, MANIFEST_FILE)).then(() => true, () => false);
+  if (existing && !options.overwrite) {
+    throw new Error(`${runDir} already holds a run (${MANIFEST_FILE}): choose another directory or overwrite it`);
+  }
+  let manifest = await createManifest({
+    config,
+    engine: engine.name,
+    versions: options.versions,
+    command: options.command,
+  });
+  await writeManifest(runDir, manifest);
+  try {
+    const result = await train(config, engine, {
+      onProgress: options.onProgress,
+      signal: options.signal,
+      evalPoints: options.evalPoints,
+      onCheckpoint: async (checkpoint) => {
+        manifest = await saveCheckpoint(runDir, manifest, checkpoint);
+      },
+    });
+    manifest = { ...manifest, status: result.aborted ? "aborted" : "completed", lossHistory: result.lossHistory };
+    await writeManifest(runDir, manifest);
+    return { result, manifest };
+  } catch (error) {
+    const diverged = error instanceof TrainingDivergedError;
+    manifest = {
+      ...manifest,
+      status: diverged ? "diverged" : "failed",
+      error: (error instanceof Error ? error.message : String(error)).split("\n")[0],
+      lossHistory: diverged ? error.lossHistory : manifest.lossHistory,
+    };
+    await writeManifest(runDir, manifest);
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { chisel, chiselProcess } from "../support/cli.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "chisel-train-"));
+
+function ok(...args: string[]) {
+  const result = chisel(...args);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+describe("chisel train, export-onnx and sample --model", () => {
+  const run = join(scratch, "run");
+
+  it("trains a short run into a directory of checkpoints and reports it", () => {
+    const out = ok("train", "--steps", "120", "--seed", "4", "--out", run, "--quiet");
+    expect(out).toMatchObject({ runDir: run, status: "completed", steps: 120, checkpoints: [0, 120] });
+    expect(out.engine).toMatch(/^fused-wasm/);
+    expect(out.configHash).toMatch(/^[0-9a-f]{64}$/);
+    const manifest = JSON.parse(readFileSync(join(run, "manifest.json"), "utf8"));
+    expect(manifest.config.training).toMatchObject({ steps: 120, seed: 4, batch: 1024, lr: 0.01, warmup: 6, ema: 0.999 });
+    expect(manifest.command).toBe(`chisel train --steps 120 --seed 4 --out ${run} --quiet`);
+    // A second run into the same directory is refused; nothing is lost.
+    const again = chisel("train", "--steps", "10", "--out", run);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/already holds a run/);
+    expect(JSON.parse(readFileSync(join(run, "manifest.json"), "utf8")).status).toBe("completed");
+  });
+
+  it("exports ONNX and samples the same points through onnxruntime and the plain TypeScript engine", () => {
+    const onnx = join(scratch, "model.onnx");
+    const exported = ok("export-onnx", "--checkpoint", run, "--out", onnx);
+    expect(exported).toMatchObject({ step: 120, parameterization: "eps", schedule: { kind: "linear", T: 1000 } });
+    expect(readFileSync(onnx).length).toBe(exported.bytes);
+    const args = ["--sampler", "ddim", "--steps", "20", "--n", "32", "--seed", "2"];
+    const viaOnnx = ok("sample", "--model", onnx, ...args);
+    const viaRun = ok("sample", "--model", run, ...args);
+    const viaReference = ok("sample", "--model", join(run, "step-000120.f32"), "--engine", "reference", ...args);
+    expect(viaRun.samples).toEqual(viaOnnx.samples);
+    expect(viaRun).toMatchObject({ checkpointStep: 120, engine: "ort" });
+    let worst = 0;
+    viaReference.samples.forEach((p: number[], i: number) => {
+      worst = Math.max(worst, Math.abs(p[0] - viaOnnx.samples[i][0]), Math.abs(p[1] - viaOnnx.samples[i][1]));
+    });
+    expect(worst).toBeLessThan(1e-3); // float32 graph vs float64 reference, over 20 steps
+  });
+
+  it("refuses a tampered checkpoint with one line and exit code 2", () => {
+    const file = join(run, "step-000120.f32");
+    const original = readFileSync(file);
+    const tampered = Buffer.from(original);
+    tampered[100] ^= 0xff;
+    writeFileSync(file, tampered);
+    try {
+      const result = chisel("sample", "--model", run, "--steps", "5");
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/sha-?256|hash/i);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      writeFileSync(file, original.subarray(0, 1000));
+      expect(chisel("export-onnx", "--checkpoint", run, "--out", join(scratch, "x.onnx")).stderr).toMatch(/--checkpoint .*: .*(bytes|truncated|size)/i);
+      expect(existsSync(join(scratch, "x.onnx"))).toBe(false);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  const badInput: [string[], RegExp][] = [
+    [["train", "--lr", "0", "--out", "x"], /--lr must be a number in \(0, 1\], got "0"/],
+    [["train", "--steps", "0", "--out", "x"], /--steps must be an integer from 1 to 1000000/],
+    [["train", "--backend", "cuda", "--out", "x"], /--backend must be one of fused-wasm/],
+    [["train"], /--out is required/],
+    [["train", "--beta-start", "0.02", "--beta-end", "0.01", "--out", "x"], /schedule\.betaEnd: must be greater than betaStart/],
+    [["sample", "--model", "/nonexistent/run"], /--model \/nonexistent\/run: .*no such file/i],
+    [["sample", "--model", "oracle", "--step", "3"], /--step goes with a trained --model/],
+    [["export-onnx", "--out", "x.onnx"], /--checkpoint is required/],
+    [["quality", "--steps", "10,abc"], /--steps must list integers from 1 to T \(1000\), got "abc"/],
+  ];
+  it.each(badInput)("rejects %j with one line and exit code 2", (args, message) => {
+    const result = chisel(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("names the JSON path of a bad config file", () => {
+    const config = join(scratch, "bad.json");
+    writeFileSync(config, JSON.stringify({ training: { lr: 2 } }));
+    const result = chisel("train", "--config", config, "--out", join(scratch, "never"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--config .*bad.json: training\.lr: must be in \(0, 1\], got 2/);
+    expect(existsSync(join(scratch, "never"))).toBe(false);
+  });
+
+  it("saves the last finished step on Ctrl-C and exits with 130", async () => {
+    const dir = join(scratch, "interrupted");
+    const child = chiselProcess("train", "--steps", "1000000", "--out", dir, "--quiet");
+    // Wait until training runs (the step-0 checkpoint is on disk), then interrupt.
+    const started = Date.now();
+    while (!existsSync(join(dir, "step-000000.f32")) && Date.now() - started < 30_000) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill("SIGINT");
+    const { code, stderr: errBytes } = await child.output();
+    const stderr = new TextDecoder().decode(errBytes);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted after step \d+; its checkpoint is saved/);
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(manifest.status).toBe("aborted");
+    const last = manifest.checkpoints.at(-1);
+    expect(last.step).toBeGreaterThan(0);
+    // The saved step samples.
+    expect(chisel("sample", "--model", dir, "--steps", "3", "--n", "4").code).toBe(0);
+  });
+});

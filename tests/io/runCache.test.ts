@@ -1,0 +1,39 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseTrainConfig } from "../../src/core/training/config.js";
+import { ensureRun, runDirFor } from "../../src/io/runCache.js";
+
+describe("the run cache", () => {
+  const runsDir = mkdtempSync(join(tmpdir(), "chisel-runs-"));
+  const config = parseTrainConfig({ training: { steps: 30, batch: 64 }, dataset: { n: 256 } });
+
+  it("trains a missing run once, then reuses it", async () => {
+    const first = await ensureRun(config, { runsDir });
+    expect(first.trained).toBe(true);
+    expect(first.dir).toBe(await runDirFor(config, runsDir));
+    const manifest = readFileSync(join(first.dir, "manifest.json"), "utf8");
+    const second = await ensureRun(config, { runsDir });
+    expect(second).toEqual({ dir: first.dir, trained: false });
+    expect(readFileSync(join(first.dir, "manifest.json"), "utf8")).toBe(manifest);
+    expect(readdirSync(runsDir).filter((name) => name.includes("partial"))).toEqual([]);
+  });
+
+  it("keys runs by what changes the weights", async () => {
+    const other = parseTrainConfig({ training: { steps: 30, batch: 64, seed: 1 }, dataset: { n: 256 } });
+    expect(await runDirFor(other, runsDir)).not.toBe(await runDirFor(config, runsDir));
+    const explicit = parseTrainConfig({ training: { steps: 30, batch: 64 }, dataset: { n: 256 }, backend: "fused-wasm" });
+    expect(await runDirFor(explicit, runsDir)).toBe(await runDirFor(config, runsDir));
+  });
+
+  it("replaces an unfinished run instead of trusting it", async () => {
+    const config3 = parseTrainConfig({ training: { steps: 20, batch: 32 }, dataset: { n: 128 } });
+    const dir = await runDirFor(config3, runsDir);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "manifest.json"), '{"format": "chisel-run", "status": "running"');
+    const result = await ensureRun(config3, { runsDir });
+    expect(result.trained).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).status).toBe("completed");
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Builds the Observable Framework site in a fresh copy of the project with the network cut off, and
+ * checks the output is self-contained: no CDN anywhere in dist/, Plot bundled from node_modules, the
+ * overview and schedules pages built on the shared library, and the overview's JavaScript within budget.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { builtSite, project, type Site } from "../support/site.js";
+
+// "type.googleapis.com" is protobufjs' prefix for Any type URLs, a name and never fetched: not a CDN.
+const CDN = /jsdelivr|unpkg\.com|esm\.sh|(?<!type\.)googleapis|gstatic|\bcdn\.[a-z]/i;
+
+let build: Site;
+let work: string;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+// The run's one build (tests/support/site.ts): a fresh copy of the project, built with fetch cut off.
+beforeAll(async () => {
+  build = await builtSite();
+  work = build.work;
+}, 600_000);
+
+describe("observable build, offline", () => {
+  it("succeeds and writes dist/index.html", () => {
+    expect(build.code, build.output).toBe(0);
+    expect(existsSync(join(work, "dist", "index.html"))).toBe(true);
+  });
+
+  it("references no CDN in any output file", () => {
+    const offenders = filesUnder(join(work, "dist")).filter((file) => CDN.test(readFileSync(file, "latin1")));
+    expect(offenders.map((file) => relative(work, file))).toEqual([]);
+  });
+
+  it("bundles Plot from node_modules", () => {
+    const html = readFileSync(join(work, "dist", "index.html"), "utf8");
+    const version = JSON.parse(readFileSync(join(project, "node_modules/@observablehq/plot/package.json"), "utf8")).version;
+    expect(html).toContain(`_node/@observablehq/plot@${version}/index.`);
+    expect(existsSync(join(work, "dist", "_node", "@observablehq", `plot@${version}`))).toBe(true);
+  });
+
+  it("builds the overview and schedules pages on the shared library, computing in the browser", () => {
+    const index = readFileSync(join(work, "dist", "index.html"), "utf8");
+    const schedules = readFileSync(join(work, "dist", "schedules.html"), "utf8");
+    for (const module of ["core/forward.", "core/schedule.", "components/staircase."]) expect(index).toContain(`_import/${module}`);
+    for (const module of ["core/schedule.", "components/schedulePlots.", "components/terminalGauge."]) {
+      expect(schedules).toContain(`_import/${module}`);
+    }
+  });
+
+  it("keeps the overview's JavaScript under 600 KB, without tfjs or onnxruntime", () => {
+    const index = readFileSync(join(work, "dist", "index.html"), "utf8");
+    // Framework preloads every module the page imports, directly or not.
+    const modules = [...index.matchAll(/<link rel="modulepreload" href="\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(modules.length).toBeGreaterThan(10);
+    expect(modules.filter((path) => /tfjs|onnx/i.test(path))).toEqual([]);
+    const bytes = modules.reduce((sum, path) => sum + statSync(join(work, "dist", path)).size, 0);
+    expect(bytes).toBeLessThan(600_000);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The pages' report configs (src/components/reportConfigButton.ts, samplingState.ts): what the Train and
+ * Sampling pages offer parses with the CLI's parseReportConfig and says what the page shows; what cannot
+ * make a report (the oracle, DDPM with σ² = β, a config the CLI refuses) disables the button with the
+ * reason. Also the pages' own URL parameters: their defaults write an empty query, and the Train page's
+ * are the controls' defaults and bounds.
+ */
+import { readFileSync } from "node:fs";
+import { JSDOM } from "jsdom";
+import { describe, expect, it } from "vitest";
+import { OVERVIEW_STATE, SCHEDULES_STATE, denoisingState, trajectoriesState } from "../../src/components/pageUrlFields.js";
+import { IMAGES_STATE } from "../../src/components/imagesState.js";
+import { reportConfigButton, trainReportConfig } from "../../src/components/reportConfigButton.js";
+import { samplingReportConfig, samplingState, samplesCsv } from "../../src/components/samplingState.js";
+import { configInput, DEFAULT_CONTROLS, TRAIN_URL_STATE } from "../../src/components/trainControls.js";
+import { readUrlState, urlSearch } from "../../src/components/urlState.js";
+import { parseReportConfig } from "../../src/core/reports/config.js";
+import { parseTrainConfig } from "../../src/core/training/config.js";
+
+const defaultConfig = JSON.parse(readFileSync(new URL("../../data/configs/default.json", import.meta.url), "utf8"));
+const SAMPLING_DEFAULTS = { sampler: "ddpm" as const, variance: "betaTilde" as const, eta: 0, steps: [10, 50, 1000], seed: 0, n: 512 };
+
+describe("the pages' URL parameters", () => {
+  const pages = {
+    overview: OVERVIEW_STATE,
+    schedules: SCHEDULES_STATE,
+    denoising: denoisingState(1000, 2048),
+    images: IMAGES_STATE,
+    train: TRAIN_URL_STATE,
+    sampling: samplingState({ defaults: SAMPLING_DEFAULTS, maxT: 1000, hasSession: false }),
+    trajectories: trajectoriesState([{ id: "ddpm-1000", frames: 101 }, { id: "dpm-10", frames: 11 }]),
+  };
+
+  it("write nothing for their defaults, and read an empty query as the defaults", () => {
+    for (const [page, specs] of Object.entries(pages)) {
+      const { values, problems } = readUrlState(specs, "");
+      expect(problems, page).toEqual([]);
+      expect(urlSearch(values, specs), page).toBe("");
+      expect(new Set(specs.map((s) => s.key)).size, `${page} has distinct keys`).toBe(specs.length);
+    }
+  });
+
+  it("give the Train page the controls' defaults, and clamp to its bounds", () => {
+    expect(readUrlState(TRAIN_URL_STATE, "").values).toEqual(DEFAULT_CONTROLS);
+    expect(readUrlState(TRAIN_URL_STATE, "?batch=99999&T=0").values).toMatchObject({ batch: 4096, T: 1 });
+  });
+
+  it("read the sampling page's three step counts, clamping each to the largest T", () => {
+    const specs = pages.sampling;
+    expect(readUrlState(specs, "?steps=1,2000,7").values.steps).toEqual([1, 1000, 7]);
+    expect(readUrlState(specs, "?steps=1,2000,7").problems).toEqual(["URL parameter steps=1,2000,7: 2000: out of range 1 to 1000: clamped to 1000."]);
+    expect(urlSearch({ ...readUrlState(specs, "").values, steps: [5, 20, 100], sampler: "dpm-solver++" }, specs))
+      .toBe("?sampler=dpm-solver++&steps=5,20,100");
+    const session = samplingState({ defaults: SAMPLING_DEFAULTS, maxT: 1000, hasSession: true });
+    expect(readUrlState(session, "?model=session")).toMatchObject({ values: { model: "session" }, problems: [] });
+    expect(readUrlState(specs, "?model=session").values.model).toBe("default");
+  });
+});
+
+describe("the Train page's report config", () => {
+  it("parses, with the page's settings as its training config", () => {
+    const input = configInput({ ...DEFAULT_CONTROLS, dataset: "moons", steps: 3000, seed: 5 });
+    const config = parseReportConfig(trainReportConfig(input));
+    expect(config.name).toBe("train-moons-linear-t1000-3000-steps-seed-5");
+    expect(config.runs[0].train).toEqual(parseTrainConfig(input));
+    expect(config.steps).toEqual([10, 50, 1000]);
+  });
+
+  it("samples only step counts its schedule has", () => {
+    const at = (T: number) => parseReportConfig(trainReportConfig(configInput({ ...DEFAULT_CONTROLS, T }))).steps;
+    expect(at(50)).toEqual([10, 50]);
+    expect(at(30)).toEqual([10]);
+    expect(at(4)).toEqual([4]);
+  });
+});
+
+describe("the Sampling page's report config", () => {
+  const settings = { model: "default" as const, sampler: "ddim" as const, variance: "betaTilde" as const, eta: 0.5, steps: [5, 50, 50], seed: 7, n: 64 };
+
+  it("is the default run's config, the page's sampler, distinct step counts, its seed and n", () => {
+    const source = samplingReportConfig(settings, { train: defaultConfig, T: 1000 });
+    expect("config" in source).toBe(true);
+    const config = parseReportConfig((source as { config: unknown }).config);
+    expect(config.runs[0].train).toEqual(parseTrainConfig(defaultConfig));
+    expect(config).toMatchObject({ samplers: [{ sampler: "ddim", eta: 0.5 }], steps: [5, 50], seeds: [7], n: 64 });
+    expect(config.title).toBe("From the Sampling page: DDIM (η = 0.5) at 5, 50 steps, seed 7, 64 points");
+  });
+
+  it("clamps step counts to a shorter model's T, as the page does", () => {
+    const source = samplingReportConfig({ ...settings, model: "session", steps: [10, 50, 1000] }, { train: { schedule: { T: 50 } }, T: 50 });
+    expect(parseReportConfig((source as { config: unknown }).config).steps).toEqual([10, 50]);
+  });
+
+  it("has none for the oracle or for DDPM with σ² = β", () => {
+    expect(samplingReportConfig({ ...settings, model: "oracle" }, { T: 1000 })).toEqual({
+      reason: "The exact oracle is no trained model, and a report config needs one: choose a trained model to save its config.",
+    });
+    expect(samplingReportConfig({ ...settings, sampler: "ddpm", variance: "beta" }, { train: defaultConfig, T: 1000 })).toEqual({
+      reason: "Reports sample DDPM with the posterior variance β̃ only: choose β̃ to save a config.",
+    });
+  });
+
+  it("writes samples as x,y rows that read back exactly", () => {
+    const points = Float64Array.from([0.1, -2.5e-7, 1 / 3, 42]);
+    const text = samplesCsv(points);
+    expect(text).toBe("x,y\n0.1,-2.5e-7\n0.3333333333333333,42\n");
+    expect(text.trim().split("\n").slice(1).flatMap((row) => row.split(",").map(Number))).toEqual(Array.from(points));
+  });
+});
+
+describe("reportConfigButton", () => {
+  const document = new JSDOM("").window.document;
+
+  it("offers a config the CLI accepts, naming the command", () => {
+    const button = reportConfigButton({ document });
+    button.update({ config: trainReportConfig(configInput(DEFAULT_CONTROLS)) });
+    expect(button.querySelector("button")!.disabled).toBe(false);
+    expect(button.querySelector(".report-config-note")!.textContent).toBe(
+      "Saves train-spiral-linear-t1000-10000-steps-seed-0.json: npm run chisel -- report --config train-spiral-linear-t1000-10000-steps-seed-0.json builds its report.",
+    );
+  });
+
+  it("is disabled with the reason, or with the CLI's own refusal", () => {
+    const button = reportConfigButton({ document });
+    button.update({ reason: "No model." });
+    expect(button.querySelector("button")!.disabled).toBe(true);
+    expect(button.querySelector(".report-config-note")!.textContent).toBe("No model.");
+    button.update({ config: { ...trainReportConfig(configInput(DEFAULT_CONTROLS)), n: 3 } });
+    expect(button.querySelector("button")!.disabled).toBe(true);
+    expect(button.querySelector(".report-config-note")!.textContent).toBe("The CLI would refuse this config: n: must be an integer from 10 to 20000, got 3.");
+  });
+});
