@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../../src/core/hash.js";
 import {
-  canonicalJson,
   configHash,
   DEFAULT_TRAIN_CONFIG,
   modelDims,

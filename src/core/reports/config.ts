@@ -14,12 +14,11 @@
 import { z } from "zod";
 import { SAMPLER_NAMES, type SamplerName } from "../samplers/index.js";
 import { TIMESTEP_SPACINGS, type TimestepSpacing } from "../timesteps.js";
+import { canonicalJson } from "../hash.js";
+import { describeIssue, showValue } from "../validation.js";
 import {
-  canonicalJson,
-  describeIssue,
   MAX_SEED,
   parseTrainConfig,
-  showValue,
   type TrainConfig,
   trainConfigSchema,
 } from "../training/config.js";

@@ -7,12 +7,11 @@
 
 import { z } from "zod";
 import { mlpLayout } from "../mlp.js";
+import { sha256Hex } from "../hash.js";
+import { describeIssue, showValue } from "../validation.js";
 import {
   configHash,
-  describeIssue,
   modelDims,
-  sha256Hex,
-  showValue,
   type TrainConfig,
   trainConfigSchema,
 } from "./config.js";

@@ -8,6 +8,8 @@
  */
 
 import { z } from "zod";
+import { canonicalJson, sha256Hex } from "../hash.js";
+import { describeIssue } from "../validation.js";
 import { DATASET_NAMES, DEFAULT_N, MAX_POINTS } from "../datasets.js";
 import { EMBEDDING_DIM } from "../embedding.js";
 import { MLP_OUTPUT_DIM } from "../mlp.js";
@@ -149,57 +151,6 @@ export type TrainConfig = z.output<typeof trainConfigSchema>;
 /** What a user may write: any field may be left out. */
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 
-/** "training.checkpoints[2]" from ["training", "checkpoints", 2]. */
-export function jsonPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out === "" ? "" : "."}${String(key)}`;
-  return out;
-}
-
-/** A JSON value in a one-line message: short, and undefined shown as "nothing". */
-export function showValue(value: unknown): string {
-  const text = value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
-  let value = json;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-/** The keys an object schema allows at `path`, looking through defaults, optionals, pipes and arrays. */
-function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
-  // deno-lint-ignore no-explicit-any
-  let def: any = schema.def;
-  let i = 0;
-  while (def) {
-    if (def.type === "object") {
-      if (i === path.length) return Object.keys(def.shape);
-      def = def.shape[path[i++] as string]?.def;
-    } else if (def.type === "array" || def.type === "record") {
-      i++;
-      def = (def.element ?? def.valueType)?.def;
-    } else def = (def.innerType ?? def.in)?.def;
-  }
-  return undefined;
-}
-
-/** The one-line message for a zod failure: the first issue, with its JSON path and the offending value. */
-export function describeIssue(error: z.ZodError, json: unknown, schema: z.ZodType, root: string): string {
-  const issue = error.issues[0];
-  const path = issue.path as PropertyKey[];
-  if (issue.code === "unrecognized_keys") {
-    const allowed = allowedKeys(schema, path);
-    const where = path.length === 0 ? issue.keys[0] : jsonPath([...path, issue.keys[0]]);
-    return `${where}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`;
-  }
-  return `${path.length === 0 ? root : jsonPath(path)}: ${issue.message}, got ${showValue(valueAt(json, path))}`;
-}
-
 /** Validates a config document and fills its defaults; throws a one-line RangeError on the first problem. */
 export function parseTrainConfig(json: unknown): TrainConfig {
   const result = trainConfigSchema.safeParse(json);
@@ -212,24 +163,6 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = parseTrainConfig({});
 /** The network's layer widths: [2 + embedding, …hidden, 2], as mlp.ts takes them. */
 export function modelDims(model: TrainConfig["model"]): number[] {
   return [2 + model.embeddingDim, ...model.hidden, MLP_OUTPUT_DIM];
-}
-
-/** JSON with object keys sorted at every level, so equal configs give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** Lowercase hex of the SHA-256 of some bytes (WebCrypto: Deno, Node and browsers alike). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  // digest wants an ArrayBuffer-backed view; copy views of shared or foreign buffers.
-  const input = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", input));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**

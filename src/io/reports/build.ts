@@ -37,7 +37,7 @@ import {
   type ReportSummary,
   type RunResult,
 } from "../../core/reports/report.js";
-import { canonicalJson, sha256Hex } from "../../core/training/config.js";
+import { canonicalJson, sha256Hex } from "../../core/hash.js";
 import { libraryVersions, PROJECT_ROOT, readGitCommit } from "./provenance.js";
 import { publishDir, recoverDir, siblingPath } from "./publish.js";
 import { type RunProgress, type RunTask, writeSynced } from "./run.js";

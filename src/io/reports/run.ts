@@ -15,7 +15,7 @@ import { sample } from "../../core/sample.js";
 import type { RunPlan, SamplerSpec } from "../../core/reports/config.js";
 import { type FileEntry, type RunResult, type SampleFile, samplerId } from "../../core/reports/report.js";
 import type { RunManifest } from "../../core/training/checkpoint.js";
-import { sha256Hex } from "../../core/training/config.js";
+import { sha256Hex } from "../../core/hash.js";
 import type { ProgressEvent } from "../../core/training/train.js";
 import { checkpointToOnnx, readCheckpoint } from "../models.js";
 import { qualityTable } from "../../core/quality.js";

@@ -1,0 +1,56 @@
+/**
+ * One-line messages for a config that fails its zod schema: the first problem, with its JSON path,
+ * the allowed range and the offending value, as every config reader in chisel reports it.
+ */
+import type { z } from "zod";
+
+/** "training.checkpoints[2]" from ["training", "checkpoints", 2]. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out === "" ? "" : "."}${String(key)}`;
+  return out;
+}
+
+/** A JSON value in a one-line message: short, and undefined shown as "nothing". */
+export function showValue(value: unknown): string {
+  const text = value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let value = json;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** The keys an object schema allows at `path`, looking through defaults, optionals, pipes and arrays. */
+function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  // deno-lint-ignore no-explicit-any
+  let def: any = schema.def;
+  let i = 0;
+  while (def) {
+    if (def.type === "object") {
+      if (i === path.length) return Object.keys(def.shape);
+      def = def.shape[path[i++] as string]?.def;
+    } else if (def.type === "array" || def.type === "record") {
+      i++;
+      def = (def.element ?? def.valueType)?.def;
+    } else def = (def.innerType ?? def.in)?.def;
+  }
+  return undefined;
+}
+
+/** The one-line message for a zod failure: the first issue, with its JSON path and the offending value. */
+export function describeIssue(error: z.ZodError, json: unknown, schema: z.ZodType, root: string): string {
+  const issue = error.issues[0];
+  const path = issue.path as PropertyKey[];
+  if (issue.code === "unrecognized_keys") {
+    const allowed = allowedKeys(schema, path);
+    const where = path.length === 0 ? issue.keys[0] : jsonPath([...path, issue.keys[0]]);
+    return `${where}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`;
+  }
+  return `${path.length === 0 ? root : jsonPath(path)}: ${issue.message}, got ${showValue(valueAt(json, path))}`;
+}
