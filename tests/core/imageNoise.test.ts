@@ -7,10 +7,10 @@ import {
   rmsDistance,
   snrAtStep,
 } from "../../src/core/imageNoise.js";
-import { fitWithin, toRgba, toSignal } from "../../src/core/rasterImage.js";
+import { toSignal } from "../../src/core/rasterImage.js";
 import { Rng } from "../../src/core/random.js";
 import { makeSchedule } from "../../src/core/schedule.js";
-import { flower, MONDRIAN_COLORS, mondrian, syntheticImage } from "../../src/core/syntheticImages.js";
+import { flower } from "../../src/core/syntheticImages.js";
 
 describe("imageSchedule", () => {
   // Reference values from numpy: β_t = 1 − exp(−m (B(t/N) − B((t−1)/N))), ᾱ = cumprod(1 − β),
@@ -130,105 +130,5 @@ describe("ImageChain", () => {
     expect(() => chain.noise(0)).toThrow(/t must be an integer from 1 to 20, got 0/);
     expect(() => new ImageChain(new Float64Array(0), schedule, 0)).toThrow(RangeError);
     expect(() => rmsDistance([1], [1, 2])).toThrow(RangeError);
-  });
-});
-
-describe("raster images", () => {
-  it("maps bytes to [−1, 1] and back exactly, dropping alpha", () => {
-    const data = new Uint8ClampedArray(4 * 256);
-    for (let v = 0; v < 256; v++) data.set([v, 255 - v, v, v % 7], 4 * v);
-    const x = toSignal({ width: 256, height: 1, data });
-    expect(x.length).toBe(3 * 256);
-    expect([x[0], x[1], x[3 * 255]]).toEqual([-1, 1, 1]);
-    expect(x[3 * 51]).toBeCloseTo(51 / 127.5 - 1, 15);
-    const back = toRgba(x, 256, 1).data;
-    for (let v = 0; v < 256; v++) expect(Array.from(back.subarray(4 * v, 4 * v + 4))).toEqual([v, 255 - v, v, 255]);
-  });
-
-  it("clips noisy values for display only", () => {
-    const { data } = toRgba([2, -3, 0, 0.999, -0.999, 1], 2, 1);
-    // (0 + 1) · 127.5 = 127.5 rounds half to even (128); 0.999 → 254.87 → 255; −0.999 → 0.1275 → 0.
-    expect(Array.from(data)).toEqual([255, 0, 128, 255, 255, 0, 255, 255]);
-  });
-
-  it("refuses mismatched sizes", () => {
-    expect(() => toSignal({ width: 2, height: 2, data: new Uint8ClampedArray(15) })).toThrow(/data must hold 4 bytes per pixel \(16\), got 15/);
-    expect(() => toRgba([0, 0, 0], 2, 1)).toThrow(RangeError);
-    expect(() => toSignal({ width: 0, height: 2, data: new Uint8ClampedArray(0) })).toThrow(/width must be an integer/);
-  });
-
-  it("fits sizes within a maximum side, keeping the aspect ratio", () => {
-    expect(fitWithin(1024, 768, 128)).toEqual({ width: 128, height: 96 });
-    expect(fitWithin(300, 1000, 128)).toEqual({ width: 38, height: 128 }); // 300 · 0.128 = 38.4
-    expect(fitWithin(64, 50, 128)).toEqual({ width: 64, height: 50 });
-    expect(fitWithin(5000, 1, 128)).toEqual({ width: 128, height: 1 });
-    expect(() => fitWithin(0, 10, 128)).toThrow(RangeError);
-  });
-});
-
-describe("synthetic images", () => {
-  const colorAt = (image: { width: number; data: Uint8ClampedArray }, x: number, y: number) =>
-    Array.from(image.data.subarray(4 * (y * image.width + x), 4 * (y * image.width + x) + 3));
-
-  it("paints the Mondrian in its five flat colours at the planned places", () => {
-    const image = mondrian(128);
-    const palette = new Set(Object.values(MONDRIAN_COLORS).map((c) => c.join()));
-    for (let p = 0; p < 128 * 128; p++) {
-      expect(palette.has(Array.from(image.data.subarray(4 * p, 4 * p + 3)).join())).toBe(true);
-      expect(image.data[4 * p + 3]).toBe(255);
-    }
-    // Red field top right, blue bottom left, yellow in the bottom-right corner, white top left; bars
-    // 4 px thick (128 / 32) centred on u = 0.3 (x = 38.4) and v = 0.7 (y = 89.6).
-    expect(colorAt(image, 100, 20)).toEqual([...MONDRIAN_COLORS.red]);
-    expect(colorAt(image, 10, 120)).toEqual([...MONDRIAN_COLORS.blue]);
-    expect(colorAt(image, 124, 124)).toEqual([...MONDRIAN_COLORS.yellow]);
-    expect(colorAt(image, 10, 10)).toEqual([...MONDRIAN_COLORS.white]);
-    for (const x of [37, 38, 39]) expect(colorAt(image, x, 60)).toEqual([...MONDRIAN_COLORS.black]);
-    for (const y of [88, 89, 90]) expect(colorAt(image, 60, y)).toEqual([...MONDRIAN_COLORS.black]);
-    expect(colorAt(image, 35, 60)).toEqual([...MONDRIAN_COLORS.white]);
-  });
-
-  it("paints the flower in smooth gradients, the Mondrian in flat fields with hard edges", () => {
-    const summary = (image: { width: number; data: Uint8ClampedArray }) => {
-      const colors = new Set<string>();
-      let pairs = 0;
-      let jumps = 0; // horizontal neighbours more than 100 apart in some channel
-      for (let y = 0; y < image.width; y++) {
-        for (let x = 0; x < image.width; x++) {
-          const b = colorAt(image, x, y);
-          colors.add(b.join());
-          if (x === 0) continue;
-          const a = colorAt(image, x - 1, y);
-          pairs++;
-          if (a.some((v, c) => Math.abs(v - b[c]) > 100)) jumps++;
-        }
-      }
-      return { colors: colors.size, jumps: jumps / pairs };
-    };
-    const image = flower(128);
-    const soft = summary(image);
-    const hard = summary(mondrian(128));
-    expect(hard.colors).toBe(5);
-    expect(soft.colors).toBeGreaterThan(500);
-    // The Mondrian's full-height bar alone has two edges in every row (2 / 127 of the pairs); the
-    // flower's outlines are smoothed over two pixels, so big jumps are rare.
-    expect(hard.jumps).toBeGreaterThan(0.015);
-    expect(soft.jumps).toBeLessThan(0.005);
-    // Heart at the head centre (64, 51): yellow; sky at the top: blue dominant; grass at the bottom: green.
-    const [r, g, b] = colorAt(image, 64, 51);
-    expect(r).toBeGreaterThan(200);
-    expect(g).toBeGreaterThan(150);
-    expect(b).toBeLessThan(100);
-    const sky = colorAt(image, 5, 2);
-    expect(sky[2]).toBeGreaterThan(sky[0]);
-    const grass = colorAt(image, 5, 125);
-    expect(grass[1]).toBeGreaterThan(grass[0] + 40);
-  });
-
-  it("is deterministic and refuses bad sizes and names", () => {
-    expect(Array.from(syntheticImage("flower", 16).data)).toEqual(Array.from(flower(16).data));
-    expect(() => mondrian(7)).toThrow(/size must be an integer from 8 to 1024, got 7/);
-    // @ts-expect-error: a name from outside the list, as a URL could give
-    expect(() => syntheticImage("mona", 16)).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The denoising and training-T pages' components: the numbers they print, checked against hand values,
- * and their SVG/HTML output compared with committed snapshots in tests/site/__snapshots__ (written when
- * missing; delete a file to accept a deliberate change). Inputs are small and seeded.
+ * and their SVG/HTML output compared with committed snapshots in tests/site/__snapshots__
+ * (UPDATE_SNAPSHOTS=1 writes missing ones and accepts deliberate changes). Inputs are small and seeded.
  */
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";

@@ -1,8 +1,8 @@
 /**
  * The overview (staircase) and noise-schedule pages' components: the numbers they show, checked
  * against values computed independently (numpy, closed forms, or a direct loop), and their SVG/HTML
- * output compared with committed snapshots in tests/site/__snapshots__ (written when missing, as
- * Observable Plot's own tests do; delete a file to accept a deliberate change).
+ * output compared with committed snapshots in tests/site/__snapshots__, as Observable Plot's own tests do
+ * (UPDATE_SNAPSHOTS=1 writes missing ones and accepts deliberate changes; see tests/support/snapshot.ts).
  */
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 /**
  * The report pages' components on fixed inputs: the numbers they print, checked against values
- * computed here, and their SVG/HTML compared with committed snapshots in tests/site/__snapshots__ (written
- * when missing, as Observable Plot's own tests do; delete a file to accept a deliberate change).
+ * computed here, and their SVG/HTML compared with committed snapshots in tests/site/__snapshots__, as
+ * Observable Plot's own tests do (UPDATE_SNAPSHOTS=1 writes missing ones and accepts deliberate changes).
  */
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";

@@ -1,19 +1,15 @@
 /**
- * The sampling and trajectories pages' building blocks: the float32 bundle format, positions along a
- * curve (against the Archimedean spiral's closed-form arc length), the frame choice (against numpy),
- * sampling that yields to the event loop and can be aborted, and the chart components' SVG/HTML output
- * compared with committed snapshots in tests/site/__snapshots__ (written when missing; delete a file to
- * accept a deliberate change).
+ * The sampling and trajectories pages' building blocks: the frame choice (against numpy), sampling that
+ * yields to the event loop and can be aborted, and the chart components' SVG/HTML output compared with
+ * committed snapshots in tests/site/__snapshots__ (UPDATE_SNAPSHOTS=1 writes missing ones and accepts
+ * deliberate changes).
  */
 import { JSDOM } from "jsdom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { frameSteps } from "../../src/data/views/trajectories.js";
-import { curvePositions, nearestIndices } from "../../src/core/curvePosition.js";
 import { makeDataset } from "../../src/core/datasets.js";
 import type { Denoiser } from "../../src/core/denoiser.js";
-import { decodeBundle, encodeBundle } from "../../src/core/floatBundle.js";
 import { oracleDenoiser } from "../../src/core/oracle.js";
-import { Rng } from "../../src/core/random.js";
 import { sample } from "../../src/core/sample.js";
 import { DEFAULT_SCHEDULE, makeSchedule } from "../../src/core/schedule.js";
 import { timestepGrid } from "../../src/core/timesteps.js";
@@ -31,80 +27,6 @@ const document = new JSDOM("").window.document;
 
 
 const schedule = makeSchedule(DEFAULT_SCHEDULE);
-
-describe("float bundles", () => {
-  it("round-trips the header and float32 arrays of any length", () => {
-    const a = Float64Array.from([0.1, -2.5, 1e-8, 3e38]);
-    const b = [1, 2, 3];
-    // Metadata lengths that leave the header 0, 1, 2 and 3 bytes short of a multiple of 4.
-    for (const meta of [{ k: "" }, { k: "a" }, { k: "ab" }, { k: "abc" }]) {
-      const bytes = encodeBundle(meta, { a, b, empty: [] });
-      expect(bytes.length % 4).toBe(0);
-      const { meta: back, arrays } = decodeBundle(bytes);
-      expect(back).toEqual(meta);
-      expect(Array.from(arrays.a)).toEqual(Array.from(a, Math.fround));
-      expect(Array.from(arrays.b)).toEqual(b);
-      expect(arrays.empty.length).toBe(0);
-    }
-  });
-
-  it("decodes from an unaligned view and from an ArrayBuffer", () => {
-    const bytes = encodeBundle({ n: 2 }, { x: [1.5, -0.25] });
-    const shifted = new Uint8Array(bytes.length + 1);
-    shifted.set(bytes, 1);
-    expect(Array.from(decodeBundle(shifted.subarray(1)).arrays.x)).toEqual([1.5, -0.25]);
-    expect(Array.from(decodeBundle(bytes.slice().buffer).arrays.x)).toEqual([1.5, -0.25]);
-  });
-
-  it("refuses other files and truncated ones", () => {
-    expect(() => decodeBundle(new TextEncoder().encode("{\"meta\": 1}"))).toThrow(/CHISELF1/);
-    const bytes = encodeBundle({}, { x: [1, 2, 3] });
-    expect(() => decodeBundle(bytes.subarray(0, bytes.length - 4))).toThrow(/lists 3 floats, the file holds 2/);
-  });
-});
-
-describe("positions along a curve", () => {
-  // r = aθ, arc length from 0: s(θ) = (a/2)(θ√(1 + θ²) + asinh θ).
-  const M = 4 * Math.PI;
-  const a = 1.5 / M;
-  const arc = (theta: number) => (a / 2) * (theta * Math.sqrt(1 + theta * theta) + Math.asinh(theta));
-  const rng = new Rng(3);
-  const thetas = Array.from({ length: 1500 }, () => M * Math.sqrt(rng.uniform()));
-  const spiral = Float64Array.from(thetas.flatMap((t) => [a * t * Math.cos(t), a * t * Math.sin(t)]));
-
-  it("follows the Archimedean spiral's arc length from the centre to the tip", () => {
-    const positions = curvePositions(spiral);
-    const lo = Math.min(...thetas);
-    const hi = Math.max(...thetas);
-    let worst = 0;
-    thetas.forEach((theta, i) => {
-      worst = Math.max(worst, Math.abs(positions[i] - (arc(theta) - arc(lo)) / (arc(hi) - arc(lo))));
-    });
-    expect(worst).toBeLessThan(0.005);
-  });
-
-  it("separates the turns of the noisy training spiral", () => {
-    const data = makeDataset("spiral", { n: 2048, seed: 0 });
-    const positions = curvePositions(data);
-    expect(Math.min(...positions)).toBe(0);
-    expect(Math.max(...positions)).toBe(1);
-    // Points at the same polar angle on the inner and outer turns get different positions.
-    const inner = positions.filter((_, i) => Math.hypot(data[2 * i], data[2 * i + 1]) < 0.4);
-    const outer = positions.filter((_, i) => Math.hypot(data[2 * i], data[2 * i + 1]) > 1.3);
-    expect(Math.max(...inner)).toBeLessThan(Math.min(...outer));
-  });
-
-  it("refuses data that falls apart, and bad k", () => {
-    const two = Float64Array.from([0, 0, 0.1, 0, 0.2, 0, 9, 9, 9.1, 9, 9.2, 9]);
-    expect(() => curvePositions(two, 2)).toThrow(/falls apart/);
-    expect(() => curvePositions(two, 6)).toThrow(/k must be an integer from 1 to 5/);
-  });
-
-  it("finds each point's nearest data point", () => {
-    const data = Float64Array.from([0, 0, 1, 0, 0, 1]);
-    expect(Array.from(nearestIndices(Float64Array.from([0.9, 0.2, -1, -1, 0.1, 0.8]), data))).toEqual([1, 0, 2]);
-  });
-});
 
 describe("trajectory frames", () => {
   it("keeps short runs whole", () => {

@@ -1,8 +1,8 @@
 /**
  * The Train page's components: the loss curve's SVG against committed snapshots (tests/site/__snapshots__,
- * written when missing, as Observable Plot's own tests do), the trace thinning and checkpoint plan by
- * hand-computed values, the settings' refusals, the downloaded run files read back by the CLI's own
- * loader, and the run panel driven by a scripted stand-in for its worker.
+ * as Observable Plot's own tests do; UPDATE_SNAPSHOTS=1 accepts a deliberate change), the trace thinning
+ * and checkpoint plan by hand-computed values, the settings' refusals, the downloaded run files read back
+ * by the CLI's own loader, and the run panel driven by a scripted stand-in for its worker.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,8 +1,8 @@
 /**
  * URL state (src/components/urlState.ts): every field type round-trips through the query string,
  * values out of range are clamped and junk is refused with a one-line message (never NaN), only
- * settings that differ from their defaults are written, in the specs' order, and the page's pages'
- * own spec lists round-trip too.
+ * settings that differ from their defaults are written, in the specs' order. The pages' own spec lists
+ * are tested in pageUrlFields.test.ts.
  */
 import fc from "fast-check";
 import { JSDOM } from "jsdom";

@@ -1,0 +1,50 @@
+/**
+ * The pages' own URL parameters (src/components/pageUrlFields.ts, and the images, Train and Sampling pages'
+ * specs beside their state): their defaults write an empty query, and the Train page's are the controls'
+ * defaults and bounds.
+ */
+import { describe, expect, it } from "vitest";
+import { IMAGES_STATE } from "../../src/components/imagesState.js";
+import { OVERVIEW_STATE, SCHEDULES_STATE, denoisingState, trajectoriesState } from "../../src/components/pageUrlFields.js";
+import { samplingState } from "../../src/components/samplingState.js";
+import { DEFAULT_CONTROLS, TRAIN_URL_STATE } from "../../src/components/trainControls.js";
+import { readUrlState, urlSearch } from "../../src/components/urlState.js";
+
+const SAMPLING_DEFAULTS = { sampler: "ddpm" as const, variance: "betaTilde" as const, eta: 0, steps: [10, 50, 1000], seed: 0, n: 512 };
+
+describe("the pages' URL parameters", () => {
+  const pages = {
+    overview: OVERVIEW_STATE,
+    schedules: SCHEDULES_STATE,
+    denoising: denoisingState(1000, 2048),
+    images: IMAGES_STATE,
+    train: TRAIN_URL_STATE,
+    sampling: samplingState({ defaults: SAMPLING_DEFAULTS, maxT: 1000, hasSession: false }),
+    trajectories: trajectoriesState([{ id: "ddpm-1000", frames: 101 }, { id: "dpm-10", frames: 11 }]),
+  };
+
+  it("write nothing for their defaults, and read an empty query as the defaults", () => {
+    for (const [page, specs] of Object.entries(pages)) {
+      const { values, problems } = readUrlState(specs, "");
+      expect(problems, page).toEqual([]);
+      expect(urlSearch(values, specs), page).toBe("");
+      expect(new Set(specs.map((s) => s.key)).size, `${page} has distinct keys`).toBe(specs.length);
+    }
+  });
+
+  it("give the Train page the controls' defaults, and clamp to its bounds", () => {
+    expect(readUrlState(TRAIN_URL_STATE, "").values).toEqual(DEFAULT_CONTROLS);
+    expect(readUrlState(TRAIN_URL_STATE, "?batch=99999&T=0").values).toMatchObject({ batch: 4096, T: 1 });
+  });
+
+  it("read the sampling page's three step counts, clamping each to the largest T", () => {
+    const specs = pages.sampling;
+    expect(readUrlState(specs, "?steps=1,2000,7").values.steps).toEqual([1, 1000, 7]);
+    expect(readUrlState(specs, "?steps=1,2000,7").problems).toEqual(["URL parameter steps=1,2000,7: 2000: out of range 1 to 1000: clamped to 1000."]);
+    expect(urlSearch({ ...readUrlState(specs, "").values, steps: [5, 20, 100], sampler: "dpm-solver++" }, specs))
+      .toBe("?sampler=dpm-solver++&steps=5,20,100");
+    const session = samplingState({ defaults: SAMPLING_DEFAULTS, maxT: 1000, hasSession: true });
+    expect(readUrlState(session, "?model=session")).toMatchObject({ values: { model: "session" }, problems: [] });
+    expect(readUrlState(specs, "?model=session").values.model).toBe("default");
+  });
+});
