@@ -68,4 +68,5 @@ export { checkpointToOnnx, type InferenceEngine, openDenoiser, readCheckpoint, r
 // Reports: a named experiment (with an optional sweep) trained, sampled, scored and published atomically
 // as data/reports/NAME/, which the site renders at /reports/NAME.
 export { parseReportConfig, type ReportConfig } from "./src/core/reports/config.js";
-export { assembleReport, buildReport, listReports, loadReport, readReportConfig } from "./src/io/reports/build.js";
+export { assembleReport, buildReport } from "./src/io/reports/build.js";
+export { listReports, loadReport, readReportConfig } from "./src/io/reports/read.js";

@@ -65,6 +65,10 @@ function reportPaths(): string[] {
     .map((name) => `/reports/${name}`);
 }
 
+// Reports published by scripts (mod.ts) since the last build: their cached pages are stale.
+const { forgetStaleReports } = await import("./src/data/views/siteCache.js");
+forgetStaleReports();
+
 /** Deno from node_modules by absolute path, so loaders run whatever the PATH of the build. */
 const deno = here("./node_modules/.bin/deno");
 

@@ -16,12 +16,3 @@ export async function readJsonFile(flag: string, path: string): Promise<unknown>
     throw new UsageError(`--${flag} ${path}: not valid JSON (${(error as Error).message})`);
   }
 }
-
-/** Versions a run records: chisel's, Deno's, and the libraries the engine uses. */
-export async function runtimeVersions(engine: string): Promise<Record<string, string>> {
-  const root = new URL("../../", import.meta.url);
-  const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
-  const versions: Record<string, string> = { chisel: pkg.version, deno: Deno.version.deno, engine };
-  if (engine.startsWith("tfjs")) versions.tfjs = pkg.dependencies["@tensorflow/tfjs"];
-  return versions;
-}

@@ -5,13 +5,13 @@
  * checkpoint that is downloaded with it, with the file's size and SHA-256, as the CLI's run store writes it.
  */
 import {
-  checkpointEntry,
+  addCheckpoint,
   createManifest,
-  encodeParams,
+  endManifest,
   MANIFEST_FILE,
+  manifestText,
   type RunManifest,
   type RunStatus,
-  withCheckpoint,
 } from "../core/training/checkpoint.js";
 import { modelDims, type TrainConfig } from "../core/training/config.js";
 import type { LossHistory, TimestepLoss } from "../core/training/train.js";
@@ -50,15 +50,14 @@ export async function runFiles(run: BrowserRun): Promise<RunFiles> {
     command: BROWSER_COMMAND,
     created: run.created,
   });
-  const weights = encodeParams(run.params);
-  const entry = await checkpointEntry(run.step, weights, run.loss, run.lossByTimestep);
-  const manifest = { ...withCheckpoint(started, entry, run.lossHistory), status: run.status };
+  const saved = await addCheckpoint(started, run);
+  const manifest = endManifest(saved.manifest, { status: run.status });
   return {
     manifest,
     manifestName: MANIFEST_FILE,
-    manifestText: JSON.stringify(manifest, null, 1) + "\n",
-    weightsName: entry.file,
-    weights,
+    manifestText: manifestText(manifest),
+    weightsName: saved.file,
+    weights: saved.bytes,
   };
 }
 
@@ -71,19 +70,4 @@ export async function onnxModel(run: Pick<BrowserRun, "config" | "params">): Pro
     parameterization: run.config.model.parameterization,
     schedule: run.config.schedule,
   });
-}
-
-/** Hands bytes or text to the browser as a file download. */
-export function saveFile(name: string, data: Uint8Array | string, type: string, document: Document = globalThis.document): void {
-  const blob = new Blob([typeof data === "string" ? data : (data as Uint8Array<ArrayBuffer>)], { type });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has its own reference to the blob by now.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

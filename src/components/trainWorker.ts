@@ -17,6 +17,7 @@ import { makeSchedule } from "../core/schedule.js";
 import { modelDims, parseTrainConfig, type TrainConfig } from "../core/training/config.js";
 import type { TrainBatch, TrainEngine } from "../core/training/engine.js";
 import { type CheckpointEvent, train, TrainingDivergedError } from "../core/training/train.js";
+import { runVersions } from "../core/training/versions.js";
 import {
   BROWSER_EVAL_POINTS,
   browserCheckpoints,
@@ -139,9 +140,9 @@ async function describeEngine(engine: TrainEngine): Promise<string> {
 }
 
 async function versions(engine: TrainEngine): Promise<Record<string, string>> {
-  const out: Record<string, string> = { engine: engine.name, browser: navigator.userAgent };
-  if (engine.name.startsWith("tfjs")) out.tfjs = (await import("@tensorflow/tfjs")).version.tfjs;
-  return out;
+  const packages: Record<string, string> = {};
+  if (engine.name.startsWith("tfjs")) packages["@tensorflow/tfjs"] = (await import("@tensorflow/tfjs")).version.tfjs;
+  return runVersions(engine.name, { runtime: { browser: navigator.userAgent }, packages });
 }
 
 /** A worker trains one run: the page makes a new one for the next. */

@@ -10,6 +10,7 @@ import { configHash, type TrainConfig } from "../core/training/config.js";
 import type { ProgressEvent } from "../core/training/train.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../engines/trainEngines.js";
 import { loadRun, runTraining } from "./runStore.js";
+import { runtimeVersions } from "./versions.js";
 
 export const RUNS_DIR = new URL("../../data/runs/", import.meta.url).pathname;
 /** Hex digits of the config hash that name a run directory (64 bits: collisions are not a concern). */
@@ -33,8 +34,6 @@ export interface EnsureRunOptions {
   runsDir?: string;
   command?: string;
   onProgress?: (event: ProgressEvent) => void;
-  /** Versions to record if it has to train. */
-  versions?: Record<string, string>;
 }
 
 /** The directory of a completed run of `config`, training it first when the cache has none. */
@@ -50,7 +49,7 @@ export async function ensureRun(config: TrainConfig, options: EnsureRunOptions =
       engine,
       runDir: temporary,
       command: options.command ?? "ensureRun (src/io/runCache.ts)",
-      versions: options.versions ?? { engine: engine.name },
+      versions: await runtimeVersions(engine.name),
       onProgress: options.onProgress,
     });
     // Another build may have finished the same run meanwhile: keep the first, drop ours.

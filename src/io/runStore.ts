@@ -10,20 +10,22 @@
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  checkpointEntry,
+  addCheckpoint,
   CheckpointError,
   createManifest,
   decodeCheckpoint,
-  encodeParams,
+  endManifest,
   MANIFEST_FILE,
+  manifestText,
   parseManifest,
+  type RunEnd,
   type RunManifest,
-  withCheckpoint,
 } from "../core/training/checkpoint.js";
 import type { TrainConfig } from "../core/training/config.js";
 import type { TrainEngine } from "../core/training/engine.js";
 import {
   type CheckpointEvent,
+  type CheckpointSink,
   type ProgressEvent,
   train,
   TrainingDivergedError,
@@ -49,7 +51,7 @@ async function writeFileAtomic(path: string, data: Uint8Array | string): Promise
 
 /** Writes the manifest (atomically). */
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {
-  await writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest) + "\n");
+  await writeFileAtomic(join(dir, MANIFEST_FILE), manifestText(manifest));
 }
 
 /** Writes a checkpoint's weight file, then the manifest that lists it; returns that manifest. */
@@ -58,12 +60,25 @@ export async function saveCheckpoint(
   manifest: RunManifest,
   checkpoint: CheckpointEvent,
 ): Promise<RunManifest> {
-  const bytes = encodeParams(checkpoint.params);
-  const entry = await checkpointEntry(checkpoint.step, bytes, checkpoint.loss, checkpoint.lossByTimestep);
-  await writeFileAtomic(join(dir, entry.file), bytes);
-  const next = withCheckpoint(manifest, entry, checkpoint.lossHistory);
-  await writeManifest(dir, next);
-  return next;
+  const saved = await addCheckpoint(manifest, checkpoint);
+  await writeFileAtomic(join(dir, saved.file), saved.bytes);
+  await writeManifest(dir, saved.manifest);
+  return saved.manifest;
+}
+
+/** A run directory as training's CheckpointSink: its manifest on disk follows every checkpoint and the end. */
+class RunDirectory {
+  constructor(readonly dir: string, public manifest: RunManifest) {}
+
+  readonly save: CheckpointSink = async (checkpoint) => {
+    this.manifest = await saveCheckpoint(this.dir, this.manifest, checkpoint);
+  };
+
+  async end(end: RunEnd): Promise<RunManifest> {
+    this.manifest = endManifest(this.manifest, end);
+    await writeManifest(this.dir, this.manifest);
+    return this.manifest;
+  }
 }
 
 /** The validated manifest of a run directory. */
@@ -120,7 +135,7 @@ export interface RunTrainingOptions {
   runDir: string;
   /** What produced the run, e.g. the CLI command line. */
   command: string;
-  /** Library versions to record (chisel, tfjs, deno, …). */
+  /** What to record as the run's versions: runtimeVersions(engine.name) of io/versions.ts. */
   versions: Record<string, string>;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
@@ -148,34 +163,27 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
   if (existing && !options.overwrite) {
     throw new Error(`${runDir} already holds a run (${MANIFEST_FILE}): choose another directory or overwrite it`);
   }
-  let manifest = await createManifest({
-    config,
-    engine: engine.name,
-    versions: options.versions,
-    command: options.command,
-  });
-  await writeManifest(runDir, manifest);
+  const run = new RunDirectory(
+    runDir,
+    await createManifest({ config, engine: engine.name, versions: options.versions, command: options.command }),
+  );
+  await writeManifest(runDir, run.manifest);
   try {
     const result = await train(config, engine, {
       onProgress: options.onProgress,
       signal: options.signal,
       evalPoints: options.evalPoints,
-      onCheckpoint: async (checkpoint) => {
-        manifest = await saveCheckpoint(runDir, manifest, checkpoint);
-      },
+      onCheckpoint: run.save,
     });
-    manifest = { ...manifest, status: result.aborted ? "aborted" : "completed", lossHistory: result.lossHistory };
-    await writeManifest(runDir, manifest);
+    const manifest = await run.end({ status: result.aborted ? "aborted" : "completed", lossHistory: result.lossHistory });
     return { result, manifest };
   } catch (error) {
     const diverged = error instanceof TrainingDivergedError;
-    manifest = {
-      ...manifest,
+    await run.end({
       status: diverged ? "diverged" : "failed",
       error: (error instanceof Error ? error.message : String(error)).split("\n")[0],
-      lossHistory: diverged ? error.lossHistory : manifest.lossHistory,
-    };
-    await writeManifest(runDir, manifest);
+      lossHistory: diverged ? error.lossHistory : undefined,
+    });
     throw error;
   }
 }

@@ -1,9 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCheckpoint, loadRun, saveCheckpoint, writeManifest } from "../../src/io/runStore.js";
-import { initMlpParams, mlpLayout } from "../../src/core/mlp.js";
+import { describe, expect, it } from "vitest";
+import { mlpLayout } from "../../src/core/mlp.js";
 import {
   checkpointEntry,
   CheckpointError,
@@ -16,34 +12,7 @@ import {
   withCheckpoint,
 } from "../../src/core/training/checkpoint.js";
 import { parseTrainConfig } from "../../src/core/training/config.js";
-
-const config = parseTrainConfig({ training: { steps: 500 } });
-const params = initMlpParams(0);
-const lossByTimestep = [{ from: 0, to: 1000, loss: 1.25 }];
-const history = { steps: [10, 20], loss: [1.5, 1.25] };
-
-async function runWith(step: number, weights: Float32Array, base?: RunManifest) {
-  const manifest = base ?? await createManifest({
-    config,
-    engine: "fake",
-    versions: { chisel: "0.1.0" },
-    command: "chisel train --steps 500",
-    created: new Date("2025-01-02T03:04:05Z"),
-  });
-  const bytes = encodeParams(weights);
-  return {
-    bytes,
-    manifest: withCheckpoint(manifest, await checkpointEntry(step, bytes, 1.25, lossByTimestep), history),
-  };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(CheckpointError);
-  const message = (error as Error).message;
-  expect(message).not.toContain("\n");
-  return message;
-}
+import { history, params, rejection, runWith } from "../support/checkpointRun.js";
 
 function thrown(run: () => unknown): string {
   try {
@@ -171,7 +140,7 @@ describe("manifest and decodeCheckpoint", () => {
       edit(copy);
       return thrown(() => parseManifest(copy));
     };
-    expect(broken((m) => (m.config.training.lr = 2))).toBe("manifest.config.training.lr: must be in (0, 1], got 2");
+    expect(broken((m) => (m.config.training.lr = 2))).toBe("manifest.config.training.lr: must be a number in (0, 1], got 2");
     expect(broken((m) => (m.checkpoints[0].file = "../../etc/passwd")))
       .toBe('manifest.checkpoints[0].file: must be a name like step-000250.f32, got "../../etc/passwd"');
     expect(broken((m) => (m.checkpoints[0].sha256 = "XYZ"))).toBe(
@@ -184,57 +153,5 @@ describe("manifest and decodeCheckpoint", () => {
     expect(broken((m) => (m.created = "yesterday"))).toBe(
       'manifest.created: must be an ISO 8601 date-time, got "yesterday"',
     );
-  });
-});
-
-describe("runStore", () => {
-  let root = "";
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), "chisel-checkpoint-test-"));
-  });
-  afterAll(() => rm(root, { recursive: true, force: true }));
-
-  it("saves checkpoints atomically and loads the last one by default", async () => {
-    const dir = join(root, "run");
-    await mkdir(dir);
-    let { manifest } = await runWith(0, params);
-    manifest = { ...manifest, checkpoints: [] };
-    await writeManifest(dir, manifest);
-    const later = params.map((p) => p * 0.5);
-    const event = (step: number, weights: Float32Array) => ({
-      step,
-      params: weights,
-      loss: 1,
-      lossByTimestep,
-      lossHistory: history,
-    });
-    manifest = await saveCheckpoint(dir, manifest, event(0, params));
-    manifest = await saveCheckpoint(dir, manifest, event(250, later));
-    expect((await readdir(dir)).sort()).toEqual(["manifest.json", "step-000000.f32", "step-000250.f32"]); // no temporaries left
-    expect(await loadRun(dir)).toEqual(manifest);
-    const last = await loadCheckpoint(dir);
-    expect(last.step).toBe(250);
-    expect(last.params).toEqual(later);
-    expect((await loadCheckpoint(dir, 0)).params).toEqual(params);
-    expect(new Uint8Array(await readFile(join(dir, "step-000250.f32")))).toEqual(encodeParams(later));
-
-    // A crash while writing the next checkpoint leaves a temporary, never a half-listed file.
-    await writeFile(join(dir, "step-000500.f32.1234.tmp"), new Uint8Array(10));
-    expect((await loadCheckpoint(dir)).step).toBe(250);
-
-    // A damaged weight file is refused, the other stays loadable.
-    const bytes = new Uint8Array(await readFile(join(dir, "step-000250.f32")));
-    await writeFile(join(dir, "step-000250.f32"), bytes.subarray(0, 400));
-    expect(await rejection(loadCheckpoint(dir))).toMatch(/step-000250\.f32: 400 bytes, expected 151048 \(truncated\)/);
-    expect((await loadCheckpoint(dir, 0)).params).toEqual(params);
-    expect(await rejection(loadCheckpoint(dir, 100))).toBe("no checkpoint at step 100 (the run has: 0, 250)");
-  });
-
-  it("reports a missing or unreadable manifest as a CheckpointError", async () => {
-    expect(await rejection(loadRun(join(root, "nowhere")))).toMatch(/manifest\.json: cannot read/);
-    const dir = join(root, "garbled");
-    await mkdir(dir);
-    await writeFile(join(dir, "manifest.json"), "{not json");
-    expect(await rejection(loadRun(dir))).toMatch(/manifest\.json: invalid JSON/);
   });
 });

@@ -1,86 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCheckpoint, loadRun, runTraining } from "../../src/io/runStore.js";
+import { describe, expect, it } from "vitest";
 import { makeDataset } from "../../src/core/datasets.js";
 import { initMlpParams, mlpForward } from "../../src/core/mlp.js";
 import { Rng } from "../../src/core/random.js";
 import { parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
 import type { TrainBatch, TrainEngine } from "../../src/core/training/engine.js";
-import {
-  type CheckpointEvent,
-  initialParams,
-  MAX_HISTORY_ENTRIES,
-  type ProgressEvent,
-  train,
-  TrainingDivergedError,
-} from "../../src/core/training/train.js";
-
-/**
- * A plain optimizer (constant lr, no warm-up, no EMA) unless a test asks otherwise, so the engine's
- * weights are the checkpoint's; a small network keeps the float64 evaluation cheap.
- */
-const PLAIN = { lr: 1e-3, lrSchedule: "constant", warmup: 0, ema: 0 };
-
-function smallConfig(training: object = {}, rest: object = {}): TrainConfig {
-  return parseTrainConfig({ model: { hidden: [4] }, training: { ...PLAIN, batch: 8, ...training }, ...rest });
-}
-
-interface FakeOptions {
-  /** Loss returned by update s (1-based). */
-  loss?: (step: number) => number;
-  /** Added to every parameter at each update, so checkpoints differ. */
-  drift?: number;
-  /** Runs inside update s (before it returns). */
-  during?: (step: number) => void;
-  /** Milliseconds of busy work per update (a synchronous engine that blocks the event loop). */
-  busyMs?: number;
-  /** Resolve steps asynchronously, like a GPU engine. */
-  async?: boolean;
-}
-
-/** An engine that records what the loop hands it and returns scripted losses. */
-class FakeEngine implements TrainEngine {
-  readonly batches: TrainBatch[] = [];
-  readonly lrs: number[] = [];
-  /** Parameters after each update s, at index s (index 0: the start). */
-  readonly history: Float32Array[] = [];
-  #params: Float32Array;
-
-  constructor(readonly name: string, start: Float32Array, readonly options: FakeOptions = {}) {
-    this.#params = start.slice();
-    this.history.push(start.slice());
-  }
-
-  get calls(): number {
-    return this.lrs.length;
-  }
-
-  step(batch: TrainBatch, lr: number): number | Promise<number> {
-    // The loop reuses its buffers: keep copies.
-    this.batches.push({ xt: batch.xt.slice(), t: batch.t.slice(), target: batch.target.slice() });
-    this.lrs.push(lr);
-    const step = this.calls;
-    const { loss = () => 1, drift = 0, during, busyMs = 0 } = this.options;
-    if (drift !== 0) { for (let i = 0; i < this.#params.length; i++) this.#params[i] += drift; }
-    this.history.push(this.#params.slice());
-    const until = performance.now() + busyMs;
-    while (performance.now() < until) { /* busy: a synchronous engine */ }
-    during?.(step);
-    return this.options.async ? Promise.resolve(loss(step)) : loss(step);
-  }
-
-  params(): Float32Array {
-    return this.#params.slice();
-  }
-
-  setParams(params: Float32Array): void {
-    this.#params = params.slice();
-  }
-
-  dispose(): void {}
-}
+import { MAX_HISTORY_ENTRIES } from "../../src/core/training/lossLog.js";
+import { type CheckpointEvent, initialParams, type ProgressEvent, train } from "../../src/core/training/train.js";
+import { divergence, FakeEngine, PLAIN, smallConfig } from "../support/fakeEngine.js";
 
 async function collect(config: TrainConfig, engine: TrainEngine, options: Parameters<typeof train>[2] = {}) {
   const checkpoints: CheckpointEvent[] = [];
@@ -92,13 +18,6 @@ async function collect(config: TrainConfig, engine: TrainEngine, options: Parame
     },
   });
   return { result, checkpoints };
-}
-
-async function divergence(promise: Promise<unknown>): Promise<TrainingDivergedError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(TrainingDivergedError);
-  expect((error as Error).message).not.toContain("\n");
-  return error as TrainingDivergedError;
 }
 
 /** ᾱ at schedule index t of a linear schedule, from scratch: ∏_{s ≤ t} (1 − β_s). */
@@ -295,12 +214,6 @@ describe("lossByTimestep", () => {
 });
 
 describe("divergence", () => {
-  let root = "";
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), "chisel-train-loop-test-"));
-  });
-  afterAll(() => rm(root, { recursive: true, force: true }));
-
   it("stops at the first NaN loss, naming the step; earlier checkpoints stand", async () => {
     const config = smallConfig({ steps: 10, checkpoints: [0, 5], logEvery: 1 });
     const engine = new FakeEngine("fake", initialParams(config), { loss: (s) => (s === 7 ? NaN : 1), drift: 0.5 });
@@ -334,59 +247,6 @@ describe("divergence", () => {
     );
     expect(error.message).toBe("training diverged at step 5: loss is NaN (last good checkpoint: step 0)");
     expect(seen).toEqual([0]);
-  });
-
-  it("leaves a run directory whose last good checkpoint loads (runTraining)", async () => {
-    const config = smallConfig({ steps: 10, checkpoints: [0, 5] });
-    const engine = new FakeEngine("fake", initialParams(config), { loss: (s) => (s === 7 ? NaN : 1), drift: 0.5 });
-    const runDir = join(root, "diverged");
-    const failed = runTraining({
-      config,
-      engine,
-      runDir,
-      command: "test",
-      versions: { chisel: "0.1.0" },
-      evalPoints: 4,
-    });
-    await divergence(failed);
-    const manifest = await loadRun(runDir);
-    expect(manifest).toMatchObject({
-      status: "diverged",
-      error: "training diverged at step 7: loss is NaN (last good checkpoint: step 5)",
-    });
-    expect(manifest.checkpoints.map((c) => c.step)).toEqual([0, 5]);
-    const last = await loadCheckpoint(runDir);
-    expect(last.step).toBe(5);
-    expect(last.params).toEqual(engine.history[5]);
-    // A second run into the same directory is refused unless asked to overwrite.
-    await expect(runTraining({ config, engine, runDir, command: "test", versions: {} })).rejects.toThrow(
-      /already holds a run/,
-    );
-  });
-
-  it("records a completed run with every checkpoint and the engine's name", async () => {
-    const config = smallConfig({ steps: 6, checkpoints: [0, 3], logEvery: 2 });
-    const engine = new FakeEngine("fake-engine", initialParams(config), { loss: (s) => s, drift: 0.125 });
-    const runDir = join(root, "completed");
-    const { manifest, result } = await runTraining({
-      config,
-      engine,
-      runDir,
-      command: "chisel train",
-      versions: { zod: "4" },
-      evalPoints: 4,
-    });
-    expect(await loadRun(runDir)).toEqual(manifest);
-    expect(manifest).toMatchObject({
-      status: "completed",
-      engine: "fake-engine",
-      command: "chisel train",
-      versions: { zod: "4" },
-    });
-    expect(manifest.lossHistory).toEqual({ steps: [2, 4, 6], loss: [1.5, 3.5, 5.5] });
-    expect(manifest.checkpoints.map((c) => c.step)).toEqual([0, 3, 6]);
-    expect((await loadCheckpoint(runDir, 3)).params).toEqual(engine.history[3]);
-    expect((await loadCheckpoint(runDir)).params).toEqual(result.params);
   });
 });
 

@@ -21,7 +21,9 @@ import type { Report } from "../../src/core/reports/report.js";
 import { sample } from "../../src/core/sample.js";
 import { makeSchedule } from "../../src/core/schedule.js";
 import { modelDims } from "../../src/core/training/config.js";
-import { buildReport, parseShard, reportDirFor, shardRuns } from "../../src/io/reports/build.js";
+import { buildReport } from "../../src/io/reports/build.js";
+import { reportDirFor } from "../../src/io/reports/read.js";
+import { parseShard, shardRuns } from "../../src/io/reports/shards.js";
 import { loaderParams, reportFile, reportPage } from "../../src/data/views/reports.js";
 import { publishDir, recoverDir } from "../../src/io/reports/publish.js";
 import { loadCheckpoint } from "../../src/io/runStore.js";
@@ -266,7 +268,7 @@ describe("publishing a folder", () => {
 describe("report configs", () => {
   const bad: [unknown, RegExp][] = [
     [{ ...tiny(), colour: "red" }, /^colour: unknown key \(allowed: name, title, description, train, sweep/],
-    [tiny({ train: { training: { lr: "fast" } } as never }), /^train\.training\.lr: must be in \(0, 1\], got "fast"$/],
+    [tiny({ train: { training: { lr: "fast" } } as never }), /^train\.training\.lr: must be a number in \(0, 1\], got "fast"$/],
     [tiny({ train: { schedule: { T: 50, betaEnd: 1.5 } } }), /^train\.schedule\.betaEnd: must be a number in \(0, 1\), got 1\.5$/],
     [tiny({ n: 5 }), /^n: must be an integer from 10 to 20000, got 5$/],
     [tiny({ steps: [5, 1000] }), /^steps\[1\]: must be an integer from 1 to T = 50 of run 0 \(seed = 0\), got 1000$/],

@@ -15,7 +15,7 @@ import {
   type TrainConfig,
   trainConfigSchema,
 } from "./config.js";
-import type { LossHistory, TimestepLoss } from "./train.js";
+import type { CheckpointEvent, LossHistory, TimestepLoss } from "./train.js";
 
 export const RUN_FORMAT = "chisel-run";
 export const RUN_VERSION = 1;
@@ -164,6 +164,37 @@ export function withCheckpoint(manifest: RunManifest, entry: CheckpointEntry, lo
     a.step - b.step
   );
   return { ...manifest, checkpoints, lossHistory };
+}
+
+/** A checkpoint as a run stores it: its weight file, and the manifest that lists that file. */
+export async function addCheckpoint(
+  manifest: RunManifest,
+  checkpoint: CheckpointEvent,
+): Promise<{ manifest: RunManifest; file: string; bytes: Uint8Array }> {
+  const bytes = encodeParams(checkpoint.params);
+  const entry = await checkpointEntry(checkpoint.step, bytes, checkpoint.loss, checkpoint.lossByTimestep);
+  return { manifest: withCheckpoint(manifest, entry, checkpoint.lossHistory), file: entry.file, bytes };
+}
+
+/** How a run ended: its status, the final loss history (default: as last recorded), and why it failed. */
+export interface RunEnd {
+  status: RunStatus;
+  lossHistory?: LossHistory;
+  error?: string;
+}
+
+export function endManifest(manifest: RunManifest, end: RunEnd): RunManifest {
+  return {
+    ...manifest,
+    status: end.status,
+    ...(end.error === undefined ? {} : { error: end.error }),
+    lossHistory: end.lossHistory ?? manifest.lossHistory,
+  };
+}
+
+/** The text of manifest.json, the same from every shell. */
+export function manifestText(manifest: RunManifest): string {
+  return JSON.stringify(manifest) + "\n";
 }
 
 /**

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Report, ReportSummary } from "../../core/reports/report.js";
-import { CONFIG_FILE, loadReport, REPORT_FILE, reportDirFor, REPORTS_DIR, reportSummaries } from "../../io/reports/build.js";
+import { CONFIG_FILE, loadReport, REPORT_FILE, reportDirFor, REPORTS_DIR, reportSummaries } from "../../io/reports/read.js";
 
 const TEMPLATE = new URL("../../reports/[name].template.md", import.meta.url);
 const RUN_ID = /^run-\d+$/;

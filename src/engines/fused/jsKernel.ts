@@ -5,7 +5,8 @@
  */
 
 import { type LayerSlot, MLP_DIMS, mlpLayout } from "../../core/mlp.js";
-import { type AdamOptions, checkAdamStep, checkBatchSize, checkDims, type TrainKernel } from "./kernel.js";
+import { type AdamOptions, checkBatchSize, checkDims } from "../../core/training/engine.js";
+import { checkAdamStep, type TrainKernel } from "./kernel.js";
 
 /** Z (B × N) = bias + A (B × K) · W (K × N). */
 function dense(a: Float32Array, w: Float32Array, wOffset: number, bOffset: number, z: Float32Array, B: number, K: number, N: number) {

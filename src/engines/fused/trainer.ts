@@ -6,9 +6,16 @@
 
 import { EmbeddingRows } from "../../core/embedding.js";
 import { writeMlpInputRows } from "../../core/mlp.js";
-import type { TrainBatch, TrainEngine } from "../../core/training/engine.js";
+import {
+  type AdamOptions,
+  checkTrainBatch,
+  type EngineOptions,
+  resolveEngineOptions,
+  type TrainBatch,
+  type TrainEngine,
+} from "../../core/training/engine.js";
 import { JsKernel } from "./jsKernel.js";
-import { type AdamOptions, checkTrainBatch, type EngineOptions, resolveEngineOptions, type TrainKernel } from "./kernel.js";
+import type { TrainKernel } from "./kernel.js";
 import { createWasmKernel } from "./wasmKernel.js";
 
 export const FUSED_KERNELS = ["wasm", "js"] as const;

@@ -12,7 +12,8 @@
  */
 
 import { MLP_DIMS, MLP_INPUT_DIM, MLP_OUTPUT_DIM, mlpLayout } from "../../core/mlp.js";
-import { type AdamOptions, checkAdamStep, checkBatchSize, checkDims, type TrainKernel } from "./kernel.js";
+import { type AdamOptions, checkBatchSize, checkDims } from "../../core/training/engine.js";
+import { checkAdamStep, type TrainKernel } from "./kernel.js";
 import { KERNEL_WASM_BASE64 } from "./kernelBinary.generated.js";
 
 const IN = MLP_INPUT_DIM;

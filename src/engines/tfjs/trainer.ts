@@ -11,8 +11,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbeddingRows } from "../../core/embedding.js";
 import { MLP_INPUT_DIM, MLP_OUTPUT_DIM, writeMlpInputRows } from "../../core/mlp.js";
-import type { TrainBatch, TrainEngine } from "../../core/training/engine.js";
-import { type AdamOptions, checkTrainBatch, type EngineOptions, resolveEngineOptions } from "../fused/kernel.js";
+import {
+  type AdamOptions,
+  checkTrainBatch,
+  type EngineOptions,
+  resolveEngineOptions,
+  type TrainBatch,
+  type TrainEngine,
+} from "../../core/training/engine.js";
 import { type BackendOptions, type BackendReport, selectBackend } from "./backend.js";
 import { TfjsMlp } from "./mlp.js";
 

@@ -8,6 +8,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
+import type { Provenance } from "../../core/reports/report.js";
+import { readPackageVersions } from "../versions.js";
 
 export const PROJECT_ROOT = new URL("../../../", import.meta.url).pathname;
 
@@ -55,13 +57,28 @@ export async function readGitCommit(root = PROJECT_ROOT): Promise<GitCommit | un
 }
 
 /** chisel's version, Deno's, and the pinned versions of the libraries behind training, inference and validation. */
-export async function libraryVersions(root = PROJECT_ROOT): Promise<Record<string, string>> {
-  const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
-  const versions: Record<string, string> = { chisel: pkg.version, deno: Deno.version.deno, v8: Deno.version.v8 };
+export async function libraryVersions(): Promise<Record<string, string>> {
+  const { chisel, dependencies } = await readPackageVersions();
+  const versions: Record<string, string> = { chisel, deno: Deno.version.deno, v8: Deno.version.v8 };
   for (const name of ["onnxruntime-web", "zod", "protobufjs"]) {
-    if (pkg.dependencies?.[name]) versions[name] = pkg.dependencies[name];
+    if (dependencies[name]) versions[name] = dependencies[name];
   }
   return versions;
+}
+
+/** A report's provenance, read as it is published: `lanes` runs were built at once, in `seconds`. */
+export async function reportProvenance(options: { command?: string; lanes: number; seconds: number }): Promise<Provenance> {
+  const git = await readGitCommit();
+  const { lanes } = options;
+  return {
+    ...(git === undefined ? {} : { git }),
+    date: new Date().toISOString(),
+    versions: await libraryVersions(),
+    inference: `onnxruntime-web (wasm, ${lanes > 1 ? 1 : 2} thread${lanes > 1 ? "" : "s"} per run) on the ONNX export`,
+    host: { os: Deno.build.os, arch: Deno.build.arch, cores: globalThis.navigator?.hardwareConcurrency ?? 1 },
+    ...(options.command === undefined ? {} : { command: options.command }),
+    seconds: options.seconds,
+  };
 }
 
 /** `path` relative to the project when inside it (for provenance that does not leak home folders). */

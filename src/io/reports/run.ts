@@ -4,8 +4,8 @@
  * folder is itself a run directory that `chisel sample --model` opens), the ONNX export, the quality
  * table of every sampler × step count × seed against the floor, and the first seed's samples as CSV.
  *
- * Runs of a sweep are independent: reports.ts hands each to a worker (reportWorker.ts) so two train
- * and sample at once.
+ * Runs of a sweep are independent: pool.ts hands each to a worker (worker.ts) so two train and
+ * sample at once.
  */
 import { copyFile, mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ import { makeSchedule } from "../../core/schedule.js";
 import { sample } from "../../core/sample.js";
 import type { RunPlan, SamplerSpec } from "../../core/reports/config.js";
 import { type FileEntry, type RunResult, type SampleFile, samplerId } from "../../core/reports/report.js";
-import type { RunManifest } from "../../core/training/checkpoint.js";
+import { MANIFEST_FILE, manifestText, type RunManifest } from "../../core/training/checkpoint.js";
 import { sha256Hex } from "../../core/hash.js";
 import type { ProgressEvent } from "../../core/training/train.js";
 import { checkpointToOnnx, readCheckpoint } from "../models.js";
@@ -36,7 +36,6 @@ export interface RunTask {
   numThreads?: number;
   /** Recorded in the manifest of a run trained here. */
   command: string;
-  versions: Record<string, string>;
 }
 
 export type RunProgress =
@@ -72,7 +71,6 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
   const { dir, trained } = await ensureRun(plan.train, {
     runsDir: task.runsDir,
     command: task.command,
-    versions: task.versions,
     onProgress: (event) => onProgress?.({ kind: "train", run: plan.id, event }),
   });
   const trainSeconds = (performance.now() - started) / 1000;
@@ -83,7 +81,7 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
   await copyFile(join(dir, last.file), join(outDir, last.file));
   // The manifest lists only the copied checkpoint: every file it names is in the folder.
   const manifest: RunManifest = { ...model.manifest, checkpoints: [last] };
-  const manifestEntry = await entry(outDir, "manifest.json", new TextEncoder().encode(JSON.stringify(manifest) + "\n"));
+  const manifestEntry = await entry(outDir, MANIFEST_FILE, new TextEncoder().encode(manifestText(manifest)));
   const onnxBytes = checkpointToOnnx(model);
   const onnx = await entry(outDir, "model.onnx", onnxBytes);
 

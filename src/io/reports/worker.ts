@@ -1,6 +1,6 @@
 /**
- * A Deno worker that builds one report run at a time (reportRun.ts) for reports.ts, so that runs of a
- * sweep train and sample on both cores. It takes a RunTask, posts progress as it goes, and ends each
+ * A Deno worker that builds one report run at a time (run.ts) for pool.ts, so that runs of a sweep
+ * train and sample on both cores. It takes a RunTask, posts progress as it goes, and ends each
  * task with its result or a one-line error.
  *
  * An "abort" message ends the task at its next progress report: the progress callback throws, which

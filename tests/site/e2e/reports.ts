@@ -12,7 +12,7 @@ import { expect } from "vitest";
 import { createOrtDenoiser } from "../../../src/engines/onnx/ortDenoiser.js";
 import { parsePoints } from "../../../src/core/datasets.js";
 import type { Report } from "../../../src/core/reports/report.js";
-import { listReports, loadReport } from "../../../src/io/reports/build.js";
+import { listReports, loadReport } from "../../../src/io/reports/read.js";
 import type { PageChecks } from "../../support/browser.js";
 
 export const path = "/reports/";

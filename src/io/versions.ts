@@ -1,0 +1,25 @@
+/**
+ * Version numbers on Deno, all read from chisel's package.json (its version and pinned dependencies):
+ * what a run trained here records (core/training/versions.ts), and what report provenance lists.
+ */
+import { readFile } from "node:fs/promises";
+import { runVersions } from "../core/training/versions.js";
+
+const PACKAGE_JSON = new URL("../../package.json", import.meta.url);
+
+export interface PackageVersions {
+  chisel: string;
+  /** Pinned versions by package name. */
+  dependencies: Record<string, string>;
+}
+
+export async function readPackageVersions(): Promise<PackageVersions> {
+  const pkg = JSON.parse(await readFile(PACKAGE_JSON, "utf8"));
+  return { chisel: pkg.version, dependencies: pkg.dependencies ?? {} };
+}
+
+/** The versions a run that `engine` trains in this Deno process records. */
+export async function runtimeVersions(engine: string): Promise<Record<string, string>> {
+  const { chisel, dependencies } = await readPackageVersions();
+  return runVersions(engine, { chisel, runtime: { deno: Deno.version.deno }, packages: dependencies });
+}
