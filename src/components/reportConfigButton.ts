@@ -6,7 +6,7 @@
  */
 import { parseReportConfig, type ReportConfigInput } from "../core/reports/config.js";
 import type { TrainConfigInput } from "../core/training/config.js";
-import { saveFile } from "./trainDownloads.js";
+import { saveFile } from "./saveFile.js";
 
 /** A config to offer, or why there is none. */
 export type ReportConfigSource = { config: ReportConfigInput } | { reason: string };
