@@ -17,7 +17,7 @@ import { createFusedEngine, type FusedEngineOptions } from "../src/engines/fused
 import { createTfjsEngine, type TfjsEngineOptions } from "../src/engines/tfjs/trainer.js";
 import type { TrainBatch, TrainEngine } from "../src/core/training/engine.js";
 import { parseTrainConfig } from "../src/core/training/config.js";
-import { batchStream } from "../src/core/training/train.js";
+import { batchStream } from "../src/core/training/batches.js";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -3,12 +3,13 @@ import { JsKernel } from "../../src/engines/fused/jsKernel.js";
 import { createFusedEngine, type FusedEngineOptions } from "../../src/engines/fused/trainer.js";
 import { createWasmKernel } from "../../src/engines/fused/wasmKernel.js";
 import { createTfjsEngine, type TfjsEngine } from "../../src/engines/tfjs/trainer.js";
-import { EMBEDDING_DIM, embeddingFrequencies, EmbeddingRows, timeEmbedding } from "../../src/core/embedding.js";
+import { EmbeddingRows } from "../../src/core/embedding.js";
 import { initMlpParams, MLP_DIMS, mlpForward, mlpLayout, writeMlpInputRows } from "../../src/core/mlp.js";
 import { Rng } from "../../src/core/random.js";
 import type { TrainBatch, TrainEngine } from "../../src/core/training/engine.js";
 import { parseTrainConfig } from "../../src/core/training/config.js";
-import { batchStream, initialParams, train } from "../../src/core/training/train.js";
+import { batchStream } from "../../src/core/training/batches.js";
+import { initialParams, train } from "../../src/core/training/train.js";
 
 /** Narrow layers that are not multiples of 8, so the wasm kernel's padding is exercised too. */
 const ODD_DIMS = [34, 12, 5, 2];
@@ -61,55 +62,6 @@ async function fused(options: FusedEngineOptions): Promise<TrainEngine> {
   engines.push(engine);
   return engine;
 }
-
-describe("time embedding", () => {
-  it("follows e[k] = sin(t f_k), e[16 + k] = cos(t f_k) with f_k = 10000^(−k/16)", () => {
-    const f = embeddingFrequencies();
-    expect(f.length).toBe(16);
-    expect(f[0]).toBe(1);
-    expect(f[8]).toBeCloseTo(0.01, 15); // 10000^(−1/2)
-    expect(f[15]).toBeCloseTo(10000 ** (-15 / 16), 15);
-    const e0 = timeEmbedding(0, new Float64Array(EMBEDDING_DIM));
-    expect([...e0]).toEqual([...new Array(16).fill(0), ...new Array(16).fill(1)]);
-    const e100 = timeEmbedding(100, new Float64Array(EMBEDDING_DIM));
-    expect(e100[0]).toBeCloseTo(Math.sin(100), 12);
-    expect(e100[8]).toBeCloseTo(Math.sin(1), 12); // 100 · 0.01 = 1
-    expect(e100[16 + 8]).toBeCloseTo(Math.cos(1), 12);
-  });
-
-  it("EmbeddingRows hands out the float32 rounding of each row, also after growing", () => {
-    const rows = new EmbeddingRows();
-    const early = Float32Array.from(rows.row(5));
-    for (const t of [0, 5, 999, 4096]) {
-      const expected = Float32Array.from(timeEmbedding(t, new Float64Array(EMBEDDING_DIM)));
-      expect([...rows.row(t)]).toEqual([...expected]);
-    }
-    expect([...rows.row(5)]).toEqual([...early]);
-    expect(() => rows.row(-1)).toThrow(RangeError);
-  });
-});
-
-describe("reference MLP", () => {
-  it("computes SiLU layers by hand on a [34, 1, 2] network", () => {
-    // z = 2x − 0.5 + 0.75·e_16(t) (= cos(0·t) = 1), h = z σ(z), out = (3h + 0.25, −h).
-    const dims = [34, 1, 2];
-    const { layers, size } = mlpLayout(dims);
-    const params = new Float32Array(size);
-    params[layers[0].weight + 0] = 2; // from x
-    params[layers[0].weight + 2 + 16] = 0.75; // from cos(t f_0)
-    params[layers[0].bias] = -0.5;
-    params[layers[1].weight + 0] = 3;
-    params[layers[1].weight + 1] = -1;
-    params[layers[1].bias] = 0.25;
-    const out = mlpForward(params, Float64Array.of(0.4, -7, -1.25, 3), [0, 0], dims);
-    for (const [i, x] of [[0, 0.4], [1, -1.25]]) {
-      const z = 2 * x - 0.5 + 0.75;
-      const h = z / (1 + Math.exp(-z));
-      expect(out[2 * i]).toBeCloseTo(3 * h + 0.25, 6); // float32 weights, float64 arithmetic
-      expect(out[2 * i + 1]).toBeCloseTo(-h, 6);
-    }
-  });
-});
 
 describe("gradients", () => {
   it("the TypeScript kernel matches central finite differences of the float64 reference loss", () => {

@@ -1,0 +1,80 @@
+/**
+ * How checkpoints are scored: a fixed, seeded evaluation set per config, and the float64 reference
+ * network's loss on it per band of timesteps, so a checkpoint's loss does not depend on the engine.
+ */
+import { makeDataset } from "../datasets.js";
+import { qSample } from "../forward.js";
+import { mlpForward } from "../mlp.js";
+import { Rng } from "../random.js";
+import { makeSchedule } from "../schedule.js";
+import { targetCoefficients } from "./batches.js";
+import { modelDims, type TrainConfig } from "./config.js";
+
+/** Points of the evaluation set; each one is scored once in every timestep bucket. */
+export const EVAL_POINTS = 2048;
+/** Equal-width buckets of schedule indices in lossByTimestep (fewer when T < 10). */
+export const EVAL_BUCKETS = 10;
+/** Offsets the evaluation draws from any training seed (config seeds stay below 2³²). */
+export const EVAL_SEED = 2 ** 32 + 0xe7a1;
+
+/** Mean loss over the schedule indices [from, to). */
+export interface TimestepLoss {
+  from: number;
+  to: number;
+  loss: number;
+}
+
+/** A fixed, seeded evaluation set: every point at one t in each bucket, with the exact target. */
+export interface EvalSet {
+  buckets: { from: number; to: number }[];
+  /** Points per bucket; point p of bucket b is row b·points + p. */
+  points: number;
+  xt: Float64Array;
+  t: Int32Array;
+  target: Float64Array;
+  dims: number[];
+}
+
+/**
+ * A held-out draw of the config's dataset (its own seed), scored in each of min(10, T) equal-width
+ * buckets of schedule indices at a t uniform within the bucket, with fresh ε. It depends on the
+ * dataset, schedule and parameterization only: never on the training stream or the engine.
+ */
+export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS): EvalSet {
+  if (!Number.isInteger(points) || points < 1 || points > 100_000) {
+    throw new RangeError(`evalPoints must be an integer from 1 to 100000, got ${points}`);
+  }
+  const { name, seed, noise } = config.dataset;
+  const x0 = makeDataset(name, { n: points, seed: seed + EVAL_SEED, noise });
+  const schedule = makeSchedule(config.schedule);
+  const T = schedule.T;
+  const K = Math.min(EVAL_BUCKETS, T);
+  const buckets = Array.from(
+    { length: K },
+    (_, b) => ({ from: Math.floor((b * T) / K), to: Math.floor(((b + 1) * T) / K) }),
+  );
+  const rng = new Rng(EVAL_SEED);
+  const rows = K * points;
+  const x0Rows = new Float64Array(2 * rows);
+  const t = new Int32Array(rows);
+  buckets.forEach(({ from, to }, b) => {
+    x0Rows.set(x0, 2 * b * points);
+    for (let p = 0; p < points; p++) t[b * points + p] = from + rng.int(to - from);
+  });
+  const { xt, eps } = qSample(schedule, x0Rows, t, rng);
+  const { coefX0, coefEps } = targetCoefficients(schedule, config.model.parameterization);
+  const target = new Float64Array(2 * rows);
+  for (let i = 0; i < 2 * rows; i++) target[i] = coefX0[t[i >> 1]] * x0Rows[i] + coefEps[t[i >> 1]] * eps[i];
+  return { buckets, points, xt, t, target, dims: modelDims(config.model) };
+}
+
+/** Mean squared error per bucket of the float64 reference network on the evaluation set. */
+export function evaluateLossByTimestep(params: Float32Array, evalSet: EvalSet): TimestepLoss[] {
+  const { buckets, points, xt, t, target, dims } = evalSet;
+  const output = mlpForward(params, xt, t, dims);
+  return buckets.map(({ from, to }, b) => {
+    let sum = 0;
+    for (let i = 2 * b * points; i < 2 * (b + 1) * points; i++) sum += (output[i] - target[i]) ** 2;
+    return { from, to, loss: sum / (2 * points) };
+  });
+}
