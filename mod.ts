@@ -11,6 +11,10 @@
  * @module
  */
 
+// Every user-facing setting once: its range, default, label, CLI flag and config path (what the configs,
+// the CLI, the pages' URLs and controls all derive from).
+export { describeRange, inRange, type Setting, SETTINGS, settingLabel } from "./src/core/settings.js";
+
 // Noise schedules: β, ᾱ, SNR and the posterior coefficients for any T from 1 to 100,000, and the check
 // that x_T really is noise.
 export {

@@ -1,23 +1,18 @@
 /** Flags and helpers that several chisel commands share. */
-import { DEFAULT_SCHEDULE, makeSchedule, MAX_T, SCHEDULE_KINDS, type Schedule, type ScheduleKind } from "../../src/core/schedule.js";
-import { type FlagSpecs, UsageError } from "./flags.js";
+import { makeSchedule, type Schedule, type ScheduleKind } from "../../src/core/schedule.js";
+import { SETTINGS } from "../../src/core/settings.js";
+import { settingFlag, UsageError } from "./flags.js";
 
 export const scheduleFlags = {
-  schedule: { type: "choice", choices: SCHEDULE_KINDS, default: DEFAULT_SCHEDULE.kind, help: "noise schedule kind" },
-  "beta-start": {
-    type: "number", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: DEFAULT_SCHEDULE.betaStart,
-    help: "β at t = 1 (ignored by cosine)",
-  },
-  "beta-end": {
-    type: "number", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: DEFAULT_SCHEDULE.betaEnd,
-    help: "β at t = T, greater than --beta-start (ignored by cosine)",
-  },
-  T: { type: "number", integer: true, min: 1, max: MAX_T, default: DEFAULT_SCHEDULE.T, help: "number of diffusion steps" },
-} as const satisfies FlagSpecs;
+  schedule: settingFlag(SETTINGS.scheduleKind),
+  "beta-start": settingFlag(SETTINGS.betaStart),
+  "beta-end": settingFlag(SETTINGS.betaEnd, { help: "β at t = T, greater than --beta-start (ignored by cosine)" }),
+  T: settingFlag(SETTINGS.T),
+};
 
 export const outFlag = {
   out: { type: "string", help: "write the JSON here instead of stdout" },
-} as const satisfies FlagSpecs;
+} as const;
 
 /** Builds the schedule the flags describe; cross-flag problems name the flags. */
 export function scheduleFromFlags(flags: {

@@ -2,7 +2,8 @@ import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset, parsePoints } 
 import { evaluate, metricFloor } from "../../src/core/metrics.js";
 import { Rng } from "../../src/core/random.js";
 import { defineCommand } from "./command.js";
-import { UsageError } from "./flags.js";
+import { SETTINGS } from "../../src/core/settings.js";
+import { settingFlag, UsageError } from "./flags.js";
 
 /** A point file as read: its points, and the dataset that drew them when the file says so. */
 interface PointFile {
@@ -64,7 +65,7 @@ export const evaluateCommand = defineCommand({
       type: "string", required: true,
       help: "reference points; from `chisel dataset` the floor uses fresh draws of that dataset, else split halves",
     },
-    seed: { type: "number", integer: true, min: 0, max: 2 ** 32 - 1, default: 0, help: "seed of the SWD directions" },
+    seed: settingFlag(SETTINGS.samplingSeed, { help: "seed of the SWD directions" }),
   },
   async run(flags) {
     const samples = await readPointFile("samples", flags.samples!);

@@ -1,6 +1,7 @@
 import { checkpointToOnnx, readCheckpoint } from "../../src/io/models.js";
 import { defineCommand } from "./command.js";
-import { UsageError } from "./flags.js";
+import { settingFlag, UsageError } from "./flags.js";
+import { SETTINGS } from "../../src/core/settings.js";
 import { writeFileAtomic } from "./output.js";
 
 export const exportOnnxCommand = defineCommand({
@@ -9,7 +10,7 @@ export const exportOnnxCommand = defineCommand({
   ownsOut: true,
   flags: {
     checkpoint: { type: "string", required: true, help: "a run directory (its last checkpoint) or a step-NNNNNN.f32 file in one" },
-    step: { type: "number", integer: true, min: 0, max: 1_000_000, help: "with a run directory: which checkpoint" },
+    step: settingFlag(SETTINGS.checkpointStep, { help: "with a run directory: which checkpoint" }),
     out: { type: "string", required: true, help: "the .onnx file to write" },
   },
   async run(flags) {

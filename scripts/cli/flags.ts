@@ -5,6 +5,15 @@
  * typed value or a one-line `UsageError` that names the flag and its allowed range.
  */
 import { parseArgs } from "node:util";
+import {
+  type Bounds,
+  type ChoiceSetting,
+  describeRange,
+  inRange,
+  type IntegerSetting,
+  type NumberSetting,
+  type Setting,
+} from "../../src/core/settings.js";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -13,15 +22,12 @@ export class UsageError extends Error {
 interface BaseSpec {
   help: string;
 }
+/** A number flag: the registered setting it sets (its range and words), within narrower bounds if given. */
 export interface NumberSpec extends BaseSpec {
   type: "number";
+  setting: IntegerSetting | NumberSetting;
+  bounds?: Bounds;
   default?: number;
-  /** Inclusive bounds unless `exclusiveMin` / `exclusiveMax`. */
-  min?: number;
-  max?: number;
-  exclusiveMin?: boolean;
-  exclusiveMax?: boolean;
-  integer?: boolean;
 }
 export interface ChoiceSpec extends BaseSpec {
   type: "choice";
@@ -44,26 +50,29 @@ type ValueOf<S extends FlagSpec> = S extends NumberSpec ? number
   : string;
 export type FlagValues<S extends FlagSpecs> = { [K in keyof S]: ValueOf<S[K]> | undefined };
 
-/** The allowed range of a number flag, as people read it: "an integer from 1 to 1000", "in (0, 1)". */
-export function describeRange(spec: NumberSpec): string {
-  const kind = spec.integer ? "an integer" : "a number";
-  const { min, max } = spec;
-  if (min !== undefined && max !== undefined) {
-    if (spec.integer && !spec.exclusiveMin && !spec.exclusiveMax) return `${kind} from ${min} to ${max}`;
-    return `${kind} in ${spec.exclusiveMin ? "(" : "["}${min}, ${max}${spec.exclusiveMax ? ")" : "]"}`;
-  }
-  if (min !== undefined) return `${kind} ${spec.exclusiveMin ? ">" : "≥"} ${min}`;
-  if (max !== undefined) return `${kind} ${spec.exclusiveMax ? "<" : "≤"} ${max}`;
-  return kind;
+/**
+ * The flag of a registered setting: its help, range and default from the registry, each overridable
+ * (`default: undefined` for an override flag that only sets what is given).
+ */
+type FlagOptions = { help?: string; bounds?: Bounds; default?: number | string };
+export function settingFlag(setting: ChoiceSetting, options?: FlagOptions): ChoiceSpec;
+export function settingFlag(setting: IntegerSetting | NumberSetting, options?: FlagOptions): NumberSpec;
+export function settingFlag(setting: Setting, options?: FlagOptions): FlagSpec;
+export function settingFlag(setting: Setting, options: FlagOptions = {}): FlagSpec {
+  const help = options.help ?? setting.help;
+  const value = "default" in options ? options.default : setting.default;
+  if (setting.type === "choice") return { type: "choice", choices: setting.choices, default: value as string | undefined, help };
+  return { type: "number", setting, bounds: options.bounds, default: value as number | undefined, help };
+}
+
+/** The allowed range of a number flag, as people read it: "an integer from 1 to 1000", "a number in (0, 1)". */
+export function describeFlagRange(spec: NumberSpec): string {
+  return describeRange(spec.setting, spec.bounds);
 }
 
 export function parseNumberFlag(flag: string, spec: NumberSpec, raw: string): number {
   const value = raw.trim() === "" ? Number.NaN : Number(raw);
-  const inRange = Number.isFinite(value) &&
-    (!spec.integer || Number.isInteger(value)) &&
-    (spec.min === undefined || (spec.exclusiveMin ? value > spec.min : value >= spec.min)) &&
-    (spec.max === undefined || (spec.exclusiveMax ? value < spec.max : value <= spec.max));
-  if (!inRange) throw new UsageError(`--${flag} must be ${describeRange(spec)}, got ${JSON.stringify(raw)}`);
+  if (!inRange(spec.setting, value, spec.bounds)) throw new UsageError(`--${flag} must be ${describeFlagRange(spec)}, got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -121,7 +130,7 @@ export function helpText(command: string, summary: string, specs: FlagSpecs): st
   const lines = [`Usage: chisel ${command} [flags]`, "", summary, "", "Flags:"];
   for (const [name, spec] of Object.entries(specs)) {
     let detail = spec.help;
-    if (spec.type === "number") detail += ` (${describeRange(spec)}${spec.default !== undefined ? `; default ${spec.default}` : ""})`;
+    if (spec.type === "number") detail += ` (${describeFlagRange(spec)}${spec.default !== undefined ? `; default ${spec.default}` : ""})`;
     if (spec.type === "choice") detail += ` (${spec.choices.join(" | ")}${spec.default !== undefined ? `; default ${spec.default}` : ""})`;
     if (spec.type === "string" && spec.default !== undefined) detail += ` (default ${spec.default})`;
     if (spec.type === "string" && spec.required) detail += " (required)";

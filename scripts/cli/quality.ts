@@ -1,14 +1,13 @@
-import { DATASET_NAMES, type DatasetName } from "../../src/core/datasets.js";
+import type { DatasetName } from "../../src/core/datasets.js";
 import type { Denoiser } from "../../src/core/denoiser.js";
 import { oracleDenoiser } from "../../src/core/oracle.js";
 import { makeDataset } from "../../src/core/datasets.js";
-import { SAMPLER_NAMES, type SamplerName } from "../../src/core/samplers/index.js";
-import { TIMESTEP_SPACINGS, type TimestepSpacing } from "../../src/core/timesteps.js";
+import { integer, SAMPLER_NAMES, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
 import { makeSchedule, type Schedule } from "../../src/core/schedule.js";
 import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../src/io/models.js";
 import { qualityTable, type QualityRun } from "../../src/core/quality.js";
 import { defineCommand } from "./command.js";
-import { UsageError } from "./flags.js";
+import { settingFlag, UsageError } from "./flags.js";
 
 function parseList<T>(flag: string, raw: string, parse: (item: string) => T | undefined, allowed: string): T[] {
   const items = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -20,22 +19,25 @@ function parseList<T>(flag: string, raw: string, parse: (item: string) => T | un
   });
 }
 
+/** How many sampling seeds each setting is scored over. */
+const SEED_COUNT = integer({ path: "seeds", flag: "seeds", label: "Seeds", help: "sampling seeds 0 … seeds−1", min: 1, max: 100, default: 3 });
+
 export const qualityCommand = defineCommand({
   name: "quality",
   summary: "Samples with every sampler × step count × seed and scores each against the dataset and its floor.",
   flags: {
     model: { type: "string", default: "oracle", help: "oracle, a run directory, a step-NNNNNN.f32 checkpoint, or a .onnx model" },
-    step: { type: "number", integer: true, min: 0, max: 1_000_000, help: "with a run directory: which checkpoint" },
+    step: settingFlag(SETTINGS.checkpointStep, { help: "with a run directory: which checkpoint" }),
     engine: { type: "choice", choices: INFERENCE_ENGINES, default: "ort", help: "inference engine for a trained model" },
-    dataset: {
-      type: "choice", choices: DATASET_NAMES,
+    dataset: settingFlag(SETTINGS.datasetName, {
+      default: undefined,
       help: "reference dataset (default: the run's training set; spiral for the oracle and .onnx models)",
-    },
+    }),
     samplers: { type: "string", default: SAMPLER_NAMES.join(","), help: "comma-separated samplers" },
     steps: { type: "string", default: "10,50,1000", help: "comma-separated step counts (each from 1 to T)" },
-    spacing: { type: "choice", choices: TIMESTEP_SPACINGS, default: "trailing", help: "respaced grid: even in t, or even in ln SNR" },
-    seeds: { type: "number", integer: true, min: 1, max: 100, default: 3, help: "sampling seeds 0 … seeds−1" },
-    n: { type: "number", integer: true, min: 10, max: 100_000, default: 512, help: "samples per run" },
+    spacing: settingFlag(SETTINGS.spacing),
+    seeds: settingFlag(SEED_COUNT),
+    n: settingFlag(SETTINGS.sampleCount, { bounds: { min: 10 }, help: "samples per run" }),
   },
   async run(flags) {
     let schedule: Schedule;

@@ -1,19 +1,15 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/io/reports/provenance.js";
-import {
-  assembleReport,
-  buildReport,
-  type BuildReportOptions,
-  type BuildReportResult,
-  parseShard,
-  readReportConfig,
-  type ReportProgress,
-  type Shard,
-} from "../../src/io/reports/build.js";
+import { assembleReport, buildReport, type BuildReportOptions, type BuildReportResult } from "../../src/io/reports/build.js";
+import type { ReportProgress } from "../../src/io/reports/pool.js";
+import { readReportConfig } from "../../src/io/reports/read.js";
+import { parseShard, type Shard } from "../../src/io/reports/shards.js";
+import { forgetCachedReport } from "../../src/data/views/siteCache.js";
 import type { ReportConfig } from "../../src/core/reports/config.js";
+import { integer } from "../../src/core/settings.js";
 import { defineCommand } from "./command.js";
-import { UsageError } from "./flags.js";
+import { settingFlag, UsageError } from "./flags.js";
 import { INTERRUPTED_EXIT_CODE } from "./train.js";
 
 /** The committed report configs that --all builds. */
@@ -47,6 +43,11 @@ async function allConfigs(): Promise<string[]> {
   return files;
 }
 
+/** Runs built at once: each worker holds a model and a sampler, and the machine has few cores. */
+const PARALLEL_RUNS = integer({
+  path: "parallel", flag: "parallel", label: "Parallel runs", help: "runs built at once, one worker each (default 2 on 2+ cores)", min: 1, max: 8,
+});
+
 export const reportCommand = defineCommand({
   name: "report",
   summary: "Builds a report (trains what the run cache lacks, samples, evaluates) and publishes it atomically to data/reports/NAME/.",
@@ -55,7 +56,7 @@ export const reportCommand = defineCommand({
     all: { type: "boolean", help: "every report config in reports/*.json, one after another" },
     shard: { type: "string", help: "i/n: build only share i of n of the sweep's runs (the last shard to finish assembles)" },
     assemble: { type: "boolean", help: "publish the report from its finished shards" },
-    parallel: { type: "number", integer: true, min: 1, max: 8, help: "runs built at once, one worker each (default 2 on 2+ cores)" },
+    parallel: settingFlag(PARALLEL_RUNS),
     "reports-dir": { type: "string", help: "where reports are published (default data/reports)" },
     "runs-dir": { type: "string", help: "the run cache (default data/runs)" },
     quiet: { type: "boolean", help: "no progress lines on stderr" },
@@ -97,7 +98,10 @@ export const reportCommand = defineCommand({
             (shard ? ` --shard ${shard.index}/${shard.count}` : ""),
           onProgress: flags.quiet ? undefined : progressLog(config.name),
         };
-        reports.push(await (flags.assemble ? assembleReport(config, options) : buildReport(config, options)));
+        const report = await (flags.assemble ? assembleReport(config, options) : buildReport(config, options));
+        // The site would otherwise keep serving the report it had cached before this one.
+        if (report.published) await forgetCachedReport(report.name, options.reportsDir);
+        reports.push(report);
       }
     } catch (error) {
       if (!controller.signal.aborted) throw error;

@@ -1,14 +1,13 @@
-import { DATASET_NAMES, type DatasetName, makeDataset } from "../../src/core/datasets.js";
+import { type DatasetName, makeDataset } from "../../src/core/datasets.js";
 import type { Denoiser } from "../../src/core/denoiser.js";
 import { oracleDenoiser } from "../../src/core/oracle.js";
 import { sample } from "../../src/core/sample.js";
-import { SAMPLER_NAMES, type SamplerName } from "../../src/core/samplers/index.js";
-import { TIMESTEP_SPACINGS, type TimestepSpacing } from "../../src/core/timesteps.js";
+import { type DdpmVariance, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "../../src/core/schedule.js";
 import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../src/io/models.js";
 import { defineCommand } from "./command.js";
 import { pairs, scheduleFlags, scheduleFromFlags } from "./common.js";
-import { UsageError } from "./flags.js";
+import { settingFlag, UsageError } from "./flags.js";
 
 /** The schedule flags without defaults: a trained model brings its own schedule. */
 const scheduleOverrides = Object.fromEntries(
@@ -23,17 +22,17 @@ export const sampleCommand = defineCommand({
       type: "string", default: "oracle",
       help: "oracle (the exact denoiser of --dataset), a run directory, a step-NNNNNN.f32 checkpoint, or a .onnx model",
     },
-    step: { type: "number", integer: true, min: 0, max: 1_000_000, help: "with a run directory: which checkpoint (default the last)" },
+    step: settingFlag(SETTINGS.checkpointStep, { help: "with a run directory: which checkpoint (default the last)" }),
     engine: { type: "choice", choices: INFERENCE_ENGINES, default: "ort", help: "inference engine for a trained model" },
-    dataset: { type: "choice", choices: DATASET_NAMES, default: "spiral", help: "the oracle's dataset (seed 0, 2048 points)" },
-    sampler: { type: "choice", choices: SAMPLER_NAMES, default: "ddpm", help: "reverse-process sampler" },
-    steps: { type: "number", integer: true, min: 1, max: 100_000, help: "sampling steps, from 1 to T (default T)" },
-    spacing: { type: "choice", choices: TIMESTEP_SPACINGS, default: "trailing", help: "respaced grid: even in t, or even in ln SNR" },
-    "clip-x0": { type: "number", min: 0, exclusiveMin: true, max: 1e6, help: "clamp the predicted x̂₀ to [−C, C] (off by default)" },
-    n: { type: "number", integer: true, min: 1, max: 100_000, default: 512, help: "number of samples" },
-    seed: { type: "number", integer: true, min: 0, max: 2 ** 32 - 1, default: 0, help: "seed of x_T and the sampler noise" },
-    eta: { type: "number", min: 0, max: 1, default: 0, help: "DDIM's η: 0 deterministic, 1 DDPM-like" },
-    variance: { type: "choice", choices: ["betaTilde", "beta"], default: "betaTilde", help: "DDPM's σ²: β̃_t or β_t" },
+    dataset: settingFlag(SETTINGS.datasetName, { help: "the oracle's dataset (seed 0, 2048 points)" }),
+    sampler: settingFlag(SETTINGS.sampler),
+    steps: settingFlag(SETTINGS.samplingSteps, { help: "sampling steps, from 1 to T (default T)" }),
+    spacing: settingFlag(SETTINGS.spacing),
+    "clip-x0": settingFlag(SETTINGS.clipX0),
+    n: settingFlag(SETTINGS.sampleCount),
+    seed: settingFlag(SETTINGS.samplingSeed),
+    eta: settingFlag(SETTINGS.eta),
+    variance: settingFlag(SETTINGS.variance),
     trajectory: { type: "boolean", help: "also record x_t and the predicted x̂₀ at every step" },
     ...scheduleOverrides,
   },
@@ -78,7 +77,7 @@ export const sampleCommand = defineCommand({
         n: flags.n!,
         seed: flags.seed!,
         eta: flags.eta,
-        variance: flags.variance as "beta" | "betaTilde",
+        variance: flags.variance as DdpmVariance,
         trajectory: flags.trajectory,
       });
       return {

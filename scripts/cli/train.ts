@@ -1,33 +1,25 @@
-import { DATASET_NAMES } from "../../src/core/datasets.js";
-import { PARAMETERIZATIONS } from "../../src/core/parameterization.js";
-import { SCHEDULE_KINDS } from "../../src/core/schedule.js";
-import { configHash, LR_SCHEDULES, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
+import { configHash, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
 import type { ProgressEvent } from "../../src/core/training/train.js";
+import { SETTINGS } from "../../src/core/settings.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND, TRAIN_BACKENDS } from "../../src/engines/trainEngines.js";
 import { runTraining } from "../../src/io/runStore.js";
+import { runtimeVersions } from "../../src/io/versions.js";
 import { defineCommand } from "./command.js";
-import { UsageError } from "./flags.js";
+import { type FlagSpec, settingFlag, UsageError } from "./flags.js";
 import { progressBar } from "./progress.js";
-import { readJsonFile, runtimeVersions } from "./files.js";
+import { readJsonFile } from "./files.js";
 
-/** Where each override flag goes in the config. */
-const OVERRIDES = {
-  dataset: ["dataset", "name"],
-  "dataset-n": ["dataset", "n"],
-  schedule: ["schedule", "kind"],
-  "beta-start": ["schedule", "betaStart"],
-  "beta-end": ["schedule", "betaEnd"],
-  T: ["schedule", "T"],
-  parameterization: ["model", "parameterization"],
-  steps: ["training", "steps"],
-  batch: ["training", "batch"],
-  lr: ["training", "lr"],
-  "lr-schedule": ["training", "lrSchedule"],
-  warmup: ["training", "warmup"],
-  ema: ["training", "ema"],
-  seed: ["training", "seed"],
-  backend: ["backend"],
-} as const;
+/** The training settings a flag can override, each at its path in the config. */
+const OVERRIDDEN = [
+  SETTINGS.datasetName, SETTINGS.datasetN, SETTINGS.scheduleKind, SETTINGS.T, SETTINGS.betaStart, SETTINGS.betaEnd,
+  SETTINGS.parameterization, SETTINGS.trainingSteps, SETTINGS.batch, SETTINGS.lr, SETTINGS.lrSchedule, SETTINGS.warmup,
+  SETTINGS.ema, SETTINGS.trainingSeed,
+] as const;
+
+/** An override flag sets only what is given: the config and its defaults fill the rest. */
+const overrideFlags = Object.fromEntries(
+  OVERRIDDEN.map((setting) => [setting.flag, settingFlag(setting, { default: undefined, help: `${setting.path}: ${setting.help}` })]),
+) as unknown as Record<(typeof OVERRIDDEN)[number]["flag"], FlagSpec>;
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -40,20 +32,7 @@ export const trainCommand = defineCommand({
     config: { type: "string", help: "training config JSON (defaults fill what it leaves out; flags override it)" },
     out: { type: "string", required: true, help: "run directory to create" },
     overwrite: { type: "boolean", help: "replace a run already in --out" },
-    dataset: { type: "choice", choices: DATASET_NAMES, help: "dataset.name" },
-    "dataset-n": { type: "number", integer: true, min: 1, max: 100_000, help: "dataset.n: training points" },
-    schedule: { type: "choice", choices: SCHEDULE_KINDS, help: "schedule.kind" },
-    "beta-start": { type: "number", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, help: "schedule.betaStart" },
-    "beta-end": { type: "number", min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, help: "schedule.betaEnd" },
-    T: { type: "number", integer: true, min: 1, max: 100_000, help: "schedule.T" },
-    parameterization: { type: "choice", choices: PARAMETERIZATIONS, help: "model.parameterization: what the network predicts" },
-    steps: { type: "number", integer: true, min: 1, max: 1_000_000, help: "training.steps" },
-    batch: { type: "number", integer: true, min: 1, max: 65_536, help: "training.batch" },
-    lr: { type: "number", min: 0, max: 1, exclusiveMin: true, help: "training.lr: Adam's learning rate" },
-    "lr-schedule": { type: "choice", choices: LR_SCHEDULES, help: "training.lrSchedule" },
-    warmup: { type: "number", integer: true, min: 0, max: 1_000_000, help: "training.warmup: steps of linear warm-up" },
-    ema: { type: "number", min: 0, max: 1, exclusiveMax: true, help: "training.ema: weight EMA decay, 0 (off) or in [0.9, 1)" },
-    seed: { type: "number", integer: true, min: 0, max: 2 ** 32 - 1, help: "training.seed" },
+    ...overrideFlags,
     backend: { type: "choice", choices: TRAIN_BACKENDS, help: `training engine (default ${DEFAULT_TRAIN_BACKEND})` },
     quiet: { type: "boolean", help: "no progress bar" },
   },
@@ -63,11 +42,11 @@ export const trainCommand = defineCommand({
       throw new UsageError(`--config ${flags.config}: must hold a JSON object`);
     }
     const merged = structuredClone(json) as Record<string, Record<string, unknown>>;
-    for (const [flag, path] of Object.entries(OVERRIDES)) {
-      const value = flags[flag as keyof typeof OVERRIDES];
+    for (const setting of OVERRIDDEN) {
+      const value = (flags as Record<string, unknown>)[setting.flag];
       if (value === undefined) continue;
-      if (path.length === 1) (merged as Record<string, unknown>)[path[0]] = value;
-      else (merged[path[0]] ??= {})[path[1]] = value;
+      const [section, key] = setting.path.split(".");
+      (merged[section] ??= {})[key] = value;
     }
     merged.backend ??= DEFAULT_TRAIN_BACKEND as never; // the hash keys on the engine that really trains
     let config: TrainConfig;

@@ -1,12 +1,4 @@
-/** Readable names of the datasets, for headings and prose. */
+/** Readable names of the datasets, for headings and prose: the registry's labels (core/settings.ts). */
+import { SETTINGS } from "../core/settings.js";
 
-import type { DatasetName } from "../core/datasets.js";
-
-export const DATASET_LABELS: Record<DatasetName, string> = {
-  spiral: "spiral",
-  blob: "Gaussian blob",
-  moons: "two moons",
-  gaussians8: "eight Gaussians",
-  ring: "ring",
-  checkerboard: "checkerboard",
-};
+export const DATASET_LABELS = SETTINGS.datasetName.labels;

@@ -4,7 +4,8 @@
  */
 import { MAX_BETA_SCALE, MAX_STEPS, MIN_BETA_SCALE, MIN_STEPS } from "../core/imageNoise.js";
 import { SYNTHETIC_IMAGES, type SyntheticImageName } from "../core/syntheticImages.js";
-import { choiceField, type FieldSpec, integerField, numberField, readUrlState, type UrlState } from "./urlState.js";
+import { SETTINGS } from "../core/settings.js";
+import { choiceField, type FieldSpec, integerField, numberField, readUrlState, settingField, type UrlState } from "./urlState.js";
 
 const DIRECTIONS = ["forward", "reverse"] as const;
 
@@ -27,7 +28,7 @@ export const IMAGES_STATE = [
   integerField("steps", { min: MIN_STEPS, max: MAX_STEPS, default: 30 }),
   numberField("betaScale", { min: MIN_BETA_SCALE, max: MAX_BETA_SCALE, default: 1, step: 0.05 }),
   choiceField("direction", DIRECTIONS, "forward"),
-  integerField("seed", { min: 0, max: 2 ** 31 - 1, default: 0 }),
+  settingField(SETTINGS.samplingSeed),
   // The scrubber's position, 0 … steps (readImagesState cuts it to the link's steps).
   integerField("frame", { min: 0, max: MAX_STEPS, default: 0 }),
 ];

@@ -3,19 +3,20 @@
  * with the control's own range and default (see urlState.ts). The images page's are in imagesState.ts
  * (the overview need not load the image code), the Train page's in trainControls.ts.
  */
-import { DATASET_NAMES } from "../core/datasets.js";
-import { DEFAULT_SCHEDULE, MAX_T, SCHEDULE_KINDS } from "../core/schedule.js";
+import { SETTINGS } from "../core/settings.js";
 import { RUNG_SPACINGS } from "./rungs.js";
-import { choiceField, integerField, listField, numberField, readUrlState, type UrlState } from "./urlState.js";
+import { choiceField, integerField, listField, numberField, readUrlState, settingField, type UrlState } from "./urlState.js";
+
+const dataset = settingField(SETTINGS.datasetName, { key: "dataset" });
 
 export const DIRECTIONS = ["forward", "reverse"] as const;
 
 /** The overview: the staircase's dataset, rung spacing and direction, and the step slider's t. */
 export const OVERVIEW_STATE = [
-  choiceField("dataset", DATASET_NAMES, "spiral"),
+  dataset,
   choiceField("rungs", RUNG_SPACINGS, "sigma"),
   choiceField("direction", DIRECTIONS, "forward"),
-  integerField("t", { min: 0, max: DEFAULT_SCHEDULE.T, default: 0 }),
+  integerField("t", { min: 0, max: SETTINGS.T.default, default: 0 }),
 ];
 
 /** The comparison slots of the schedules page: the two fixed ones and the reader's own. */
@@ -23,14 +24,14 @@ export const SCHEDULE_SLOTS = ["ddpm", "cosine", "yours"] as const;
 
 /** The schedules page: the reader's schedule (β to the 3 digits its sliders keep), the slots drawn, the paths. */
 export const SCHEDULES_STATE = [
-  choiceField("kind", SCHEDULE_KINDS, "quadratic"),
-  numberField("betaStart", { min: 1e-6, max: 0.99, default: DEFAULT_SCHEDULE.betaStart, digits: 3 }),
-  numberField("betaEnd", { min: 1e-6, max: 0.99, default: DEFAULT_SCHEDULE.betaEnd, digits: 3 }),
-  integerField("T", { min: 1, max: MAX_T, default: DEFAULT_SCHEDULE.T }),
-  choiceField("dataset", DATASET_NAMES, "spiral"),
+  settingField(SETTINGS.scheduleKind, { key: "kind", default: "quadratic" }),
+  settingField(SETTINGS.betaStart, { digits: 3 }),
+  settingField(SETTINGS.betaEnd, { digits: 3 }),
+  settingField(SETTINGS.T),
+  dataset,
   listField("draw", SCHEDULE_SLOTS, SCHEDULE_SLOTS),
   integerField("paths", { min: 1, max: 20, default: 8 }),
-  integerField("seed", { min: 0, max: 1_000_000, default: 0 }),
+  settingField(SETTINGS.samplingSeed),
 ];
 
 /** The denoising page, for a model with T steps trained on N points: t, the blend q, and the worked step. */
@@ -40,8 +41,8 @@ export function denoisingState(T: number, N: number) {
     numberField("q", { min: 0, max: 1, default: 1, digits: 3 }),
     integerField("point", { min: 0, max: N - 1, default: 0 }),
     choiceField("from", ["network", "blend"] as const, "network"),
-    choiceField("noise", ["betaTilde", "beta"] as const, "betaTilde"),
-    integerField("zSeed", { min: 0, max: 1_000_000, default: 0 }),
+    settingField(SETTINGS.variance, { key: "noise" }),
+    settingField(SETTINGS.samplingSeed, { key: "zSeed" }),
   ];
 }
 

@@ -5,6 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import { SAMPLER_NAMES, samplerLabel } from "../core/settings.js";
 
 export const QUALITY_METRICS = ["swd", "mmd", "precision", "coverage"] as const;
 export type QualityMetric = (typeof QUALITY_METRICS)[number];
@@ -19,7 +20,10 @@ export const METRIC_LABELS: Record<QualityMetric, string> = {
 /** Which way is better, for the axis label. */
 const BETTER: Record<QualityMetric, string> = { swd: "↓ lower is better", mmd: "↓ lower is better", precision: "↑ higher is better", coverage: "↑ higher is better" };
 
-export const SAMPLER_LABELS: Record<string, string> = { ddpm: "DDPM", ddim: "DDIM (η = 0)", "dpm-solver++": "DPM-Solver++(2M)" };
+/** The chart's samplers as the registry labels them; its DDIM runs are deterministic. */
+export const SAMPLER_LABELS: Record<string, string> = Object.fromEntries(
+  SAMPLER_NAMES.map((sampler) => [sampler, samplerLabel(sampler === "ddim" ? { sampler, eta: 0 } : { sampler })]),
+);
 
 interface Summary {
   mean: number;

@@ -10,16 +10,16 @@
 import type { ReportConfigInput } from "../core/reports/config.js";
 import type { DdpmVariance, SamplerName } from "../core/samplers/index.js";
 import type { TrainConfigInput } from "../core/training/config.js";
-import { QUALITY_METRICS, SAMPLER_LABELS } from "./qualityChart.js";
+import { QUALITY_METRICS } from "./qualityChart.js";
 import type { ReportConfigSource } from "./reportConfigButton.js";
 import { slug } from "./reportConfigButton.js";
-import { choiceField, type FieldSpec, integerField, numberField, type Specs } from "./urlState.js";
+import { samplerLabel, SETTINGS } from "../core/settings.js";
+import { choiceField, type FieldSpec, integerField, settingField, type Specs } from "./urlState.js";
 
 export const SAMPLING_MODELS = ["default", "session", "oracle"] as const;
 export type SamplingModel = (typeof SAMPLING_MODELS)[number];
 export const MIN_POINTS = 16;
 export const MAX_POINTS = 4096;
-export const MAX_SEED = 2 ** 31 - 1;
 /** One step count per panel. */
 export const PANELS = 3;
 
@@ -71,12 +71,12 @@ export function samplingState(options: { defaults: Omit<SamplingSettings, "model
           ? { refused: "is the model trained on the Train page in this browser tab, and this tab has none" }
           : models.parse(text),
     },
-    choiceField("sampler", ["ddpm", "ddim", "dpm-solver++"] as const, defaults.sampler),
-    choiceField("variance", ["betaTilde", "beta"] as const, defaults.variance),
-    numberField("eta", { min: 0, max: 1, default: defaults.eta, digits: 2 }),
+    settingField(SETTINGS.sampler, { default: defaults.sampler }),
+    settingField(SETTINGS.variance, { default: defaults.variance }),
+    settingField(SETTINGS.eta, { default: defaults.eta, digits: 2 }),
     stepsField(maxT, defaults.steps),
-    integerField("seed", { min: 0, max: MAX_SEED, default: defaults.seed }),
-    integerField("n", { min: MIN_POINTS, max: MAX_POINTS, default: defaults.n }),
+    settingField(SETTINGS.samplingSeed, { default: defaults.seed }),
+    settingField(SETTINGS.sampleCount, { bounds: { min: MIN_POINTS, max: MAX_POINTS }, default: defaults.n }),
     choiceField("metric", QUALITY_METRICS, "swd"),
   ];
 }
@@ -95,7 +95,7 @@ export function samplingReportConfig(settings: SamplingSettings, model: { train?
     return { reason: "Reports sample DDPM with the posterior variance β̃ only: choose β̃ to save a config." };
   }
   const steps = [...new Set(settings.steps.map((k) => Math.min(k, model.T)))];
-  const label = SAMPLER_LABELS[sampler].replace(" (η = 0)", sampler === "ddim" ? ` (η = ${eta})` : "");
+  const label = samplerLabel(sampler === "ddim" ? { sampler, eta } : { sampler });
   const which = settings.model === "default" ? "the default model" : "your model from the Train page";
   return {
     config: {

@@ -4,17 +4,14 @@
  * settings are refused. Nothing is clamped silently: a value out of range marks its box invalid and a
  * message under the form names the setting and the allowed range, and no run can start until it is fixed.
  */
-import { DATASET_NAMES } from "../core/datasets.js";
-import { MAX_T, SCHEDULE_KINDS } from "../core/schedule.js";
+import { type IntegerSetting, type NumberSetting, SETTINGS } from "../core/settings.js";
 import {
   DEFAULT_TRAIN_CONFIG,
-  MAX_SEED,
   parseTrainConfig,
   type TrainConfig,
   type TrainConfigInput,
 } from "../core/training/config.js";
-import { DATASET_LABELS } from "./datasetLabels.js";
-import { choiceField, type FieldSpec, integerField, numberField } from "./urlState.js";
+import { choiceField, type FieldSpec, settingField } from "./urlState.js";
 
 /** The engines offered in a browser, in the order of the menu. */
 export const BROWSER_BACKENDS = [
@@ -69,26 +66,35 @@ interface NumberSpec {
   path: string;
 }
 
+/** A number box: its registered setting, within the page's tighter bounds where it has them. */
+function numberSpec(setting: IntegerSetting | NumberSetting, max = setting.max): NumberSpec {
+  const minIncluded = setting.type === "integer" || !setting.minExclusive;
+  return { label: setting.label, min: setting.min, max, integer: setting.type === "integer", minIncluded, path: setting.path };
+}
+
 const NUMBERS: Record<"betaStart" | "betaEnd" | "T" | "steps" | "batch" | "lr" | "seed", NumberSpec> = {
-  betaStart: { label: "β start", min: 0, max: 1, integer: false, minIncluded: false, path: "schedule.betaStart" },
-  betaEnd: { label: "β end", min: 0, max: 1, integer: false, minIncluded: false, path: "schedule.betaEnd" },
-  T: { label: "Diffusion steps T", min: 1, max: MAX_T, integer: true, path: "schedule.T" },
-  steps: { label: "Training steps", min: 1, max: PAGE_LIMITS.steps, integer: true, path: "training.steps" },
-  batch: { label: "Batch size", min: 1, max: PAGE_LIMITS.batch, integer: true, path: "training.batch" },
-  lr: { label: "Learning rate", min: 0, max: 1, integer: false, minIncluded: false, path: "training.lr" },
-  seed: { label: "Seed", min: 0, max: MAX_SEED, integer: true, path: "training.seed" },
+  betaStart: numberSpec(SETTINGS.betaStart),
+  betaEnd: numberSpec(SETTINGS.betaEnd),
+  T: numberSpec(SETTINGS.T),
+  steps: numberSpec(SETTINGS.trainingSteps, PAGE_LIMITS.steps),
+  batch: numberSpec(SETTINGS.batch, PAGE_LIMITS.batch),
+  lr: numberSpec(SETTINGS.lr),
+  seed: numberSpec(SETTINGS.trainingSeed),
 };
 
 /** The settings as URL parameters (see urlState.ts): a link clamps each to the page's bounds. */
-export const TRAIN_URL_STATE: FieldSpec<string | number>[] = (Object.keys(DEFAULT_CONTROLS) as Field[]).map((field) => {
-  const spec = NUMBERS[field as keyof typeof NUMBERS];
-  const value = DEFAULT_CONTROLS[field];
-  if (field === "dataset") return choiceField(field, DATASET_NAMES, value as string);
-  if (field === "kind") return choiceField(field, SCHEDULE_KINDS, value as string);
-  if (field === "backend") return choiceField(field, BROWSER_BACKENDS.map((b) => b.value), value as string);
-  const bounds = { min: spec.min, max: spec.max, default: value as number };
-  return spec.integer ? integerField(field, bounds) : numberField(field, { ...bounds, minExclusive: spec.minIncluded === false });
-}) as FieldSpec<string | number>[];
+export const TRAIN_URL_STATE: FieldSpec<string | number>[] = [
+  settingField(SETTINGS.datasetName, { key: "dataset" }),
+  settingField(SETTINGS.scheduleKind, { key: "kind" }),
+  settingField(SETTINGS.betaStart),
+  settingField(SETTINGS.betaEnd),
+  settingField(SETTINGS.T),
+  settingField(SETTINGS.trainingSteps, { key: "steps", bounds: { max: PAGE_LIMITS.steps } }),
+  settingField(SETTINGS.batch, { bounds: { max: PAGE_LIMITS.batch } }),
+  settingField(SETTINGS.lr),
+  settingField(SETTINGS.trainingSeed),
+  choiceField("backend", BROWSER_BACKENDS.map((b) => b.value), DEFAULT_CONTROLS.backend),
+];
 
 /** Why a typed value is refused, or undefined when it is fine. */
 export function numberProblem(text: string, spec: NumberSpec): string | undefined {
@@ -198,8 +204,9 @@ export function trainControls(
     row(field, spec.label, element);
   };
 
-  select("dataset", "Dataset", DATASET_NAMES.map((value) => ({ value, label: DATASET_LABELS[value] })));
-  select("kind", "Schedule", SCHEDULE_KINDS.map((value) => ({ value, label: value })));
+  for (const [field, setting] of [["dataset", SETTINGS.datasetName], ["kind", SETTINGS.scheduleKind]] as const) {
+    select(field, setting.label, setting.choices.map((value) => ({ value, label: setting.labels[value as keyof typeof setting.labels] })));
+  }
   number("betaStart");
   number("betaEnd");
   number("T");

@@ -12,6 +12,8 @@
  * "+" (in "dpm-solver++"); the reader takes "+" literally, never as a space.
  */
 
+import type { Bounds, Setting } from "../core/settings.js";
+
 /** What a field makes of the text of its parameter: a value (maybe adjusted, with a note), or a refusal. */
 export type Parsed<V> = { value: V; note?: string } | { refused: string };
 
@@ -134,6 +136,28 @@ export function listField<V extends string>(key: string, choices: readonly V[], 
         : { value };
     },
   };
+}
+
+/**
+ * The URL field of a registered setting (core/settings.ts): its range (a slider's range where it has
+ * one, since an open interval has no value to clamp to), its choices and its default, each overridable
+ * where a page allows less or starts elsewhere. The key is the setting's last path segment unless given.
+ */
+export function settingField(
+  setting: Setting,
+  options: { key?: string; bounds?: Bounds; default?: number | string; digits?: number; step?: number } = {},
+  // deno-lint-ignore no-explicit-any
+): FieldSpec<any> {
+  const key = options.key ?? setting.path.split(".").pop()!;
+  const initial = options.default ?? setting.default;
+  if (initial === undefined) throw new RangeError(`settingField ${key}: the setting has no default, so the page must give one`);
+  if (setting.type === "choice") return choiceField(key, setting.choices, initial as string);
+  const range = setting.type === "number" && setting.slider ? setting.slider : setting;
+  const min = options.bounds?.min ?? range.min;
+  const max = options.bounds?.max ?? range.max;
+  if (setting.type === "integer") return integerField(key, { min, max, default: initial as number });
+  const minExclusive = setting.slider === undefined && setting.minExclusive === true;
+  return numberField(key, { min, max, default: initial as number, minExclusive, digits: options.digits, step: options.step });
 }
 
 /** The query's parameters in order, decoded with "+" kept as a plus, or why one cannot be decoded. */

@@ -16,12 +16,10 @@
  */
 
 import { Rng } from "./random.js";
+import { DATASET_NAMES, type DatasetName, MAX_POINTS, SETTINGS } from "./settings.js";
 
-export const DATASET_NAMES = ["spiral", "blob", "moons", "gaussians8", "ring", "checkerboard"] as const;
-export type DatasetName = (typeof DATASET_NAMES)[number];
-
-export const DEFAULT_N = 2048;
-export const MAX_POINTS = 100_000;
+export { DATASET_NAMES, type DatasetName, MAX_POINTS };
+export const DEFAULT_N = SETTINGS.datasetN.default;
 export const MAX_TURNS = 10;
 
 export interface DatasetOptions {

@@ -6,8 +6,9 @@
  *   x_0 = √ᾱ x_t − √(1−ᾱ) v            ε = √(1−ᾱ) x_t + √ᾱ v
  */
 
-export const PARAMETERIZATIONS = ["eps", "x0", "v"] as const;
-export type Parameterization = (typeof PARAMETERIZATIONS)[number];
+import { PARAMETERIZATIONS, type Parameterization } from "./settings.js";
+
+export { type Parameterization, PARAMETERIZATIONS };
 
 /** A model's view of one noisy batch: the prediction of x_0 and of ε, whatever it was trained on. */
 export interface Prediction {

@@ -10,6 +10,7 @@
  * `t` is a schedule index (0 = the paper's t = 1), as everywhere in src/lib.
  */
 
+import { assertVariance } from "./samplers/ddpm.js";
 import type { DdpmVariance } from "./samplers/types.js";
 import { alphaBarAt, type Schedule } from "./schedule.js";
 
@@ -48,9 +49,7 @@ export function reverseStepNumbers(
   if (!Number.isInteger(t) || t < 0 || t >= schedule.T) {
     throw new RangeError(`t must be an integer from 0 to ${schedule.T - 1}, got ${t}`);
   }
-  if (variance !== "beta" && variance !== "betaTilde") {
-    throw new RangeError(`variance must be "beta" or "betaTilde", got ${variance}`);
-  }
+  assertVariance(variance);
   if (x0.length !== xt.length || z.length !== xt.length) {
     throw new RangeError(`x0 and z must have the length of xt (${xt.length}), got ${x0.length} and ${z.length}`);
   }

@@ -5,10 +5,9 @@
  * index T - 1 the last. ᾱ before the first step (the paper's ᾱ_0) is 1 and is not stored.
  */
 
-export const SCHEDULE_KINDS = ["linear", "quadratic", "cosine", "sigmoid"] as const;
-export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+import { describeRange, inRange, MAX_T, SCHEDULE_KINDS, type ScheduleKind, SETTINGS } from "./settings.js";
 
-export const MAX_T = 100_000;
+export { MAX_T, SCHEDULE_KINDS, type ScheduleKind };
 /** Nichol & Dhariwal (2021) clip β so that the last cosine step is not a division by ~0. */
 export const COSINE_MAX_BETA = 0.999;
 /** Nichol & Dhariwal's offset s, which keeps β_1 from being vanishingly small. */
@@ -29,7 +28,12 @@ export interface ScheduleConfig {
   betaEnd: number;
 }
 
-export const DEFAULT_SCHEDULE: ScheduleConfig = { kind: "linear", T: 1000, betaStart: 1e-4, betaEnd: 0.02 };
+export const DEFAULT_SCHEDULE: ScheduleConfig = {
+  kind: SETTINGS.scheduleKind.default,
+  T: SETTINGS.T.default,
+  betaStart: SETTINGS.betaStart.default,
+  betaEnd: SETTINGS.betaEnd.default,
+};
 
 export interface Schedule extends ScheduleConfig {
   betas: Float64Array;
@@ -54,13 +58,12 @@ export interface Schedule extends ScheduleConfig {
 /** Checks a schedule config and returns a one-line reason when it is out of range. */
 export function scheduleConfigError(config: ScheduleConfig): string | undefined {
   const { kind, T, betaStart, betaEnd } = config;
-  if (!SCHEDULE_KINDS.includes(kind)) return `schedule must be one of ${SCHEDULE_KINDS.join(", ")}, got ${kind}`;
-  if (!Number.isInteger(T) || T < 1 || T > MAX_T) return `T must be an integer from 1 to ${MAX_T}, got ${T}`;
+  const { scheduleKind, T: steps, betaStart: start, betaEnd: end } = SETTINGS;
+  if (!SCHEDULE_KINDS.includes(kind)) return `schedule must be ${describeRange(scheduleKind)}, got ${kind}`;
+  if (!inRange(steps, T)) return `T must be ${describeRange(steps)}, got ${T}`;
   if (kind === "cosine") return undefined;
-  if (!(Number.isFinite(betaStart) && betaStart > 0 && betaStart < 1)) {
-    return `betaStart must be in (0, 1), got ${betaStart}`;
-  }
-  if (!(Number.isFinite(betaEnd) && betaEnd > 0 && betaEnd < 1)) return `betaEnd must be in (0, 1), got ${betaEnd}`;
+  if (!inRange(start, betaStart)) return `betaStart must be ${describeRange(start)}, got ${betaStart}`;
+  if (!inRange(end, betaEnd)) return `betaEnd must be ${describeRange(end)}, got ${betaEnd}`;
   if (T > 1 && !(betaEnd > betaStart)) return `betaEnd must be greater than betaStart (${betaStart}), got ${betaEnd}`;
   return undefined;
 }

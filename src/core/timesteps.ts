@@ -7,6 +7,8 @@
  * data (index −1, ᾱ = 1).
  */
 
+import { TIMESTEP_SPACINGS, type TimestepSpacing } from "./settings.js";
+
 /**
  * The decreasing schedule indices visited with `steps` sampling steps out of `T`.
  * T = 1000, steps = 10 → [999, 899, …, 99]; steps = T → [T − 1, …, 0]; steps = 1 → [T − 1].
@@ -34,8 +36,7 @@ function roundHalfToEven(x: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
-export const TIMESTEP_SPACINGS = ["trailing", "logsnr"] as const;
-export type TimestepSpacing = (typeof TIMESTEP_SPACINGS)[number];
+export { TIMESTEP_SPACINGS, type TimestepSpacing };
 
 /**
  * "logsnr" spacing (Lu et al. 2022, DPM-Solver §3.3): steps + 1 points evenly spaced in ln SNR from

@@ -90,7 +90,7 @@ describe("chisel train, export-onnx and sample --model", () => {
     writeFileSync(config, JSON.stringify({ training: { lr: 2 } }));
     const result = chisel("train", "--config", config, "--out", join(scratch, "never"));
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--config .*bad.json: training\.lr: must be in \(0, 1\], got 2/);
+    expect(result.stderr).toMatch(/--config .*bad.json: training\.lr: must be a number in \(0, 1\], got 2/);
     expect(existsSync(join(scratch, "never"))).toBe(false);
   });
 

@@ -113,8 +113,8 @@ describe("noise schedules", () => {
       [{ T: 100_001 }, /T must be/],
       [{ T: 2.5 }, /T must be/],
       [{ betaEnd: 1e-5 }, /betaEnd must be greater than betaStart/],
-      [{ betaEnd: 1 }, /betaEnd must be in \(0, 1\)/],
-      [{ betaStart: 0 }, /betaStart must be in \(0, 1\)/],
+      [{ betaEnd: 1 }, /betaEnd must be a number in \(0, 1\)/],
+      [{ betaStart: 0 }, /betaStart must be a number in \(0, 1\)/],
       [{ betaStart: Number.NaN }, /betaStart/],
     ];
     for (const [change, message] of bad) {

@@ -7,7 +7,7 @@ import {
   parseTrainConfig,
   type TrainConfig,
 } from "../../src/core/training/config.js";
-import { learningRate } from "../../src/core/training/train.js";
+import { learningRate } from "../../src/core/training/learningRate.js";
 
 const DEFAULTS = {
   dataset: { name: "spiral", n: 2048, seed: 0 },
@@ -89,16 +89,16 @@ describe("parseTrainConfig: defaults", () => {
 
 describe("parseTrainConfig: each bad input names its JSON path and range", () => {
   const cases: [unknown, string][] = [
-    [{ training: { lr: 2 } }, "training.lr: must be in (0, 1], got 2"],
-    [{ training: { lr: 0 } }, "training.lr: must be in (0, 1], got 0"],
-    [{ training: { lr: "0.1" } }, 'training.lr: must be in (0, 1], got "0.1"'],
+    [{ training: { lr: 2 } }, "training.lr: must be a number in (0, 1], got 2"],
+    [{ training: { lr: 0 } }, "training.lr: must be a number in (0, 1], got 0"],
+    [{ training: { lr: "0.1" } }, 'training.lr: must be a number in (0, 1], got "0.1"'],
     [{ training: { steps: 0 } }, "training.steps: must be an integer from 1 to 1000000, got 0"],
     [{ training: { steps: 1.5 } }, "training.steps: must be an integer from 1 to 1000000, got 1.5"],
     [{ training: { steps: 1000001 } }, "training.steps: must be an integer from 1 to 1000000, got 1000001"],
     [{ training: { batch: 65537 } }, "training.batch: must be an integer from 1 to 65536, got 65537"],
     [{ training: { lrSchedule: "step" } }, 'training.lrSchedule: must be one of constant, cosine, got "step"'],
-    [{ training: { ema: 0.5 } }, "training.ema: must be 0 (off) or in [0.9, 1), got 0.5"],
-    [{ training: { ema: 1 } }, "training.ema: must be 0 (off) or in [0.9, 1), got 1"],
+    [{ training: { ema: 0.5 } }, "training.ema: must be 0 (off) or a number in [0.9, 1), got 0.5"],
+    [{ training: { ema: 1 } }, "training.ema: must be 0 (off) or a number in [0.9, 1), got 1"],
     [{ training: { seed: -1 } }, "training.seed: must be an integer from 0 to 4294967295, got -1"],
     [{ training: { steps: 10, warmup: 11 } }, "training.warmup: must be an integer in [0, steps = 10], got 11"],
     [{ training: { logEvery: 0 } }, "training.logEvery: must be an integer from 1 to 1000000, got 0"],
@@ -123,7 +123,7 @@ describe("parseTrainConfig: each bad input names its JSON path and range", () =>
     ],
     [{ dataset: { n: 0 } }, "dataset.n: must be an integer from 1 to 100000, got 0"],
     [{ dataset: { n: 100001 } }, "dataset.n: must be an integer from 1 to 100000, got 100001"],
-    [{ dataset: { noise: -0.1 } }, "dataset.noise: must be a number ≥ 0, got -0.1"],
+    [{ dataset: { noise: -0.1 } }, "dataset.noise: must be a number in [0, 10], got -0.1"],
     [{ schedule: { kind: "exp" } }, 'schedule.kind: must be one of linear, quadratic, cosine, sigmoid, got "exp"'],
     [{ schedule: { T: 0 } }, "schedule.T: must be an integer from 1 to 100000, got 0"],
     [{ schedule: { T: 100001 } }, "schedule.T: must be an integer from 1 to 100000, got 100001"],

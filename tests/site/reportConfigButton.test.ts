@@ -2,60 +2,18 @@
  * The pages' report configs (src/components/reportConfigButton.ts, samplingState.ts): what the Train and
  * Sampling pages offer parses with the CLI's parseReportConfig and says what the page shows; what cannot
  * make a report (the oracle, DDPM with σ² = β, a config the CLI refuses) disables the button with the
- * reason. Also the pages' own URL parameters: their defaults write an empty query, and the Train page's
- * are the controls' defaults and bounds.
+ * reason.
  */
 import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
-import { OVERVIEW_STATE, SCHEDULES_STATE, denoisingState, trajectoriesState } from "../../src/components/pageUrlFields.js";
-import { IMAGES_STATE } from "../../src/components/imagesState.js";
 import { reportConfigButton, trainReportConfig } from "../../src/components/reportConfigButton.js";
-import { samplingReportConfig, samplingState, samplesCsv } from "../../src/components/samplingState.js";
-import { configInput, DEFAULT_CONTROLS, TRAIN_URL_STATE } from "../../src/components/trainControls.js";
-import { readUrlState, urlSearch } from "../../src/components/urlState.js";
+import { samplingReportConfig, samplesCsv } from "../../src/components/samplingState.js";
+import { configInput, DEFAULT_CONTROLS } from "../../src/components/trainControls.js";
 import { parseReportConfig } from "../../src/core/reports/config.js";
 import { parseTrainConfig } from "../../src/core/training/config.js";
 
 const defaultConfig = JSON.parse(readFileSync(new URL("../../data/configs/default.json", import.meta.url), "utf8"));
-const SAMPLING_DEFAULTS = { sampler: "ddpm" as const, variance: "betaTilde" as const, eta: 0, steps: [10, 50, 1000], seed: 0, n: 512 };
-
-describe("the pages' URL parameters", () => {
-  const pages = {
-    overview: OVERVIEW_STATE,
-    schedules: SCHEDULES_STATE,
-    denoising: denoisingState(1000, 2048),
-    images: IMAGES_STATE,
-    train: TRAIN_URL_STATE,
-    sampling: samplingState({ defaults: SAMPLING_DEFAULTS, maxT: 1000, hasSession: false }),
-    trajectories: trajectoriesState([{ id: "ddpm-1000", frames: 101 }, { id: "dpm-10", frames: 11 }]),
-  };
-
-  it("write nothing for their defaults, and read an empty query as the defaults", () => {
-    for (const [page, specs] of Object.entries(pages)) {
-      const { values, problems } = readUrlState(specs, "");
-      expect(problems, page).toEqual([]);
-      expect(urlSearch(values, specs), page).toBe("");
-      expect(new Set(specs.map((s) => s.key)).size, `${page} has distinct keys`).toBe(specs.length);
-    }
-  });
-
-  it("give the Train page the controls' defaults, and clamp to its bounds", () => {
-    expect(readUrlState(TRAIN_URL_STATE, "").values).toEqual(DEFAULT_CONTROLS);
-    expect(readUrlState(TRAIN_URL_STATE, "?batch=99999&T=0").values).toMatchObject({ batch: 4096, T: 1 });
-  });
-
-  it("read the sampling page's three step counts, clamping each to the largest T", () => {
-    const specs = pages.sampling;
-    expect(readUrlState(specs, "?steps=1,2000,7").values.steps).toEqual([1, 1000, 7]);
-    expect(readUrlState(specs, "?steps=1,2000,7").problems).toEqual(["URL parameter steps=1,2000,7: 2000: out of range 1 to 1000: clamped to 1000."]);
-    expect(urlSearch({ ...readUrlState(specs, "").values, steps: [5, 20, 100], sampler: "dpm-solver++" }, specs))
-      .toBe("?sampler=dpm-solver++&steps=5,20,100");
-    const session = samplingState({ defaults: SAMPLING_DEFAULTS, maxT: 1000, hasSession: true });
-    expect(readUrlState(session, "?model=session")).toMatchObject({ values: { model: "session" }, problems: [] });
-    expect(readUrlState(specs, "?model=session").values.model).toBe("default");
-  });
-});
 
 describe("the Train page's report config", () => {
   it("parses, with the page's settings as its training config", () => {
@@ -83,7 +41,7 @@ describe("the Sampling page's report config", () => {
     const config = parseReportConfig((source as { config: unknown }).config);
     expect(config.runs[0].train).toEqual(parseTrainConfig(defaultConfig));
     expect(config).toMatchObject({ samplers: [{ sampler: "ddim", eta: 0.5 }], steps: [5, 50], seeds: [7], n: 64 });
-    expect(config.title).toBe("From the Sampling page: DDIM (η = 0.5) at 5, 50 steps, seed 7, 64 points");
+    expect(config.title).toBe("From the Sampling page: DDIM η = 0.5 at 5, 50 steps, seed 7, 64 points");
   });
 
   it("clamps step counts to a shorter model's T, as the page does", () => {

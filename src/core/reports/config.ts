@@ -12,12 +12,11 @@
  */
 
 import { z } from "zod";
-import { SAMPLER_NAMES, type SamplerName } from "../samplers/index.js";
-import { TIMESTEP_SPACINGS, type TimestepSpacing } from "../timesteps.js";
+import { choiceSchema, numberSchema } from "../settingSchemas.js";
+import { type SamplerName, SETTINGS, type TimestepSpacing } from "../settings.js";
 import { canonicalJson } from "../hash.js";
 import { describeIssue, showValue } from "../validation.js";
 import {
-  MAX_SEED,
   parseTrainConfig,
   type TrainConfig,
   trainConfigSchema,
@@ -39,11 +38,6 @@ const SWEEP_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
 
 const OBJECT = "must be an object";
 
-function integer(min: number, max: number) {
-  const error = `must be an integer from ${min} to ${max}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-}
-
 /** A list of 1…max distinct entries (compared as canonical JSON). */
 function distinctList<T extends z.ZodType>(item: T, max: number, what: string) {
   const error = `must list 1 to ${max} ${what}`;
@@ -59,13 +53,10 @@ function distinctList<T extends z.ZodType>(item: T, max: number, what: string) {
 
 const nameError = `must be a slug of 1 to ${MAX_NAME_LENGTH} characters a-z, 0-9 and "-", starting with a letter or digit`;
 const samplerSchema = z.strictObject({
-  sampler: z.enum(SAMPLER_NAMES as [SamplerName, ...SamplerName[]], {
-    error: `must be one of ${SAMPLER_NAMES.join(", ")}`,
-  }),
+  sampler: choiceSchema(SETTINGS.sampler),
   /** DDIM's η: 0 is deterministic, 1 matches DDPM's variance. */
-  eta: z.number({ error: "must be a number in [0, 1]" }).min(0, { error: "must be a number in [0, 1]" })
-    .max(1, { error: "must be a number in [0, 1]" }).optional(),
-  spacing: z.enum(TIMESTEP_SPACINGS, { error: `must be one of ${TIMESTEP_SPACINGS.join(", ")}` }).optional(),
+  eta: numberSchema(SETTINGS.eta).optional(),
+  spacing: choiceSchema(SETTINGS.spacing).optional(),
 }, { error: OBJECT }).superRefine((s, ctx) => {
   if (s.eta !== undefined && s.sampler !== "ddim") {
     ctx.addIssue({ code: "custom", path: ["eta"], message: `is DDIM's η: ${s.sampler} takes none` });
@@ -88,10 +79,10 @@ export const reportConfigSchema = z.strictObject({
   samplers: distinctList(samplerSchema, MAX_SAMPLERS, "samplers")
     .default([{ sampler: "ddpm" }, { sampler: "ddim" }, { sampler: "dpm-solver++" }]),
   /** Sampling step counts, each from 1 to the schedule's T. */
-  steps: distinctList(integer(1, 1_000_000), MAX_STEP_COUNTS, "step counts").default([10, 50, 1000]),
-  seeds: distinctList(integer(0, MAX_SEED), MAX_SEEDS, "seeds").default([0, 1, 2]),
+  steps: distinctList(numberSchema(SETTINGS.samplingSteps), MAX_STEP_COUNTS, "step counts").default([10, 50, 1000]),
+  seeds: distinctList(numberSchema(SETTINGS.samplingSeed), MAX_SEEDS, "seeds").default([0, 1, 2]),
   /** Samples per sampler × steps × seed. */
-  n: integer(MIN_SAMPLES, MAX_SAMPLES).default(512),
+  n: numberSchema(SETTINGS.sampleCount, { min: MIN_SAMPLES, max: MAX_SAMPLES }).default(SETTINGS.sampleCount.default),
 }, { error: OBJECT });
 
 export type ReportConfigInput = z.input<typeof reportConfigSchema>;

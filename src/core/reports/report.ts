@@ -1,5 +1,5 @@
 /**
- * The published report document, data/reports/NAME/report.json: what src/io/reports/build.ts writes and
+ * The published report document, data/reports/NAME/report.json: what src/io/reports/document.ts writes and
  * the report pages read, and how it names a sampler setting (in file names and on the page).
  */
 import type { QualityTable } from "../quality.js";
@@ -120,8 +120,5 @@ export function samplerId(spec: SamplerSpec): string {
   return id;
 }
 
-/** "DDIM η = 0.5 (logsnr)": a sampler spec as people read it. */
-export function samplerLabel(spec: SamplerSpec): string {
-  const name = spec.sampler === "dpm-solver++" ? "DPM-Solver++" : spec.sampler.toUpperCase();
-  return `${name}${spec.eta === undefined ? "" : ` η = ${spec.eta}`}${spec.spacing === undefined ? "" : ` (${spec.spacing})`}`;
-}
+/** "DDIM η = 0.5 (logsnr)": a sampler spec as people read it (the registry's label). */
+export { samplerLabel } from "../settings.js";

@@ -11,11 +11,12 @@
  */
 
 import { alphaBarAt, type Schedule } from "../schedule.js";
+import { DDPM_VARIANCES, describeRange, SETTINGS } from "../settings.js";
 import type { DdpmVariance, Sampler, SamplerStepInput } from "./types.js";
 
 export function assertVariance(variance: DdpmVariance): void {
-  if (variance !== "beta" && variance !== "betaTilde") {
-    throw new RangeError(`variance must be "beta" or "betaTilde", got ${variance}`);
+  if (!DDPM_VARIANCES.includes(variance)) {
+    throw new RangeError(`variance must be ${describeRange(SETTINGS.variance)}, got ${variance}`);
   }
 }
 

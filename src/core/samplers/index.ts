@@ -7,7 +7,9 @@ import type { Sampler, SamplerName, SamplerOptions } from "./types.js";
 export type { DdpmVariance, Sampler, SamplerName, SamplerOptions, SamplerStepInput } from "./types.js";
 export { DdimSampler, DdpmSampler, DpmSolverPlusPlusSampler };
 
-export const SAMPLER_NAMES: readonly SamplerName[] = ["ddpm", "ddim", "dpm-solver++"];
+import { SAMPLER_NAMES } from "../settings.js";
+
+export { SAMPLER_NAMES };
 
 /**
  * A fresh sampler for one run (multistep samplers keep history, so do not share instances).

@@ -1,9 +1,8 @@
 import type { Rng } from "../random.js";
 
-export type SamplerName = "ddpm" | "ddim" | "dpm-solver++";
+import type { DdpmVariance, SamplerName } from "../settings.js";
 
-/** DDPM's reverse-step variance: the forward β_t (upper bound) or the posterior β̃_t (lower bound). */
-export type DdpmVariance = "beta" | "betaTilde";
+export type { DdpmVariance, SamplerName };
 
 export interface SamplerOptions {
   /** DDIM's stochasticity η ∈ [0, 1]: 0 is deterministic, 1 is DDPM with β̃. */

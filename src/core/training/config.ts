@@ -8,22 +8,17 @@
  */
 
 import { z } from "zod";
-import { canonicalJson, sha256Hex } from "../hash.js";
-import { describeIssue } from "../validation.js";
-import { DATASET_NAMES, DEFAULT_N, MAX_POINTS } from "../datasets.js";
 import { EMBEDDING_DIM } from "../embedding.js";
+import { canonicalJson, sha256Hex } from "../hash.js";
 import { MLP_OUTPUT_DIM } from "../mlp.js";
-import { PARAMETERIZATIONS } from "../parameterization.js";
-import { DEFAULT_SCHEDULE, MAX_T, SCHEDULE_KINDS } from "../schedule.js";
+import { choiceSchema, numberSchema } from "../settingSchemas.js";
+import { LR_SCHEDULES, type LrSchedule, MAX_SEED, MAX_TRAINING_STEPS, SETTINGS } from "../settings.js";
+import { describeIssue } from "../validation.js";
 
-export const LR_SCHEDULES = ["constant", "cosine"] as const;
-export type LrSchedule = (typeof LR_SCHEDULES)[number];
+export { LR_SCHEDULES, type LrSchedule, MAX_SEED };
 
-export const MAX_STEPS = 1_000_000;
-export const MAX_BATCH = 65_536;
+export const MAX_STEPS = MAX_TRAINING_STEPS;
 export const MAX_LAYERS = 8;
-export const MAX_WIDTH = 1024;
-export const MAX_SEED = 2 ** 32 - 1;
 /** Checkpoint steps used when the config names none; clipped to the run's length, which is always added. */
 export const DEFAULT_CHECKPOINTS: readonly number[] = [0, 250, 500, 1000, 2000, 5000, 10000];
 /** About this many loss-history entries per run when logEvery is not given. */
@@ -35,37 +30,27 @@ const DEFAULT_LOG_ENTRIES = 1000;
 export const TRAINING_ALGORITHM_VERSION = 1;
 
 const OBJECT = "must be an object";
-
-function integer(min: number, max: number) {
-  const error = `must be an integer from ${min} to ${max}`;
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-}
-
-const seed = integer(0, MAX_SEED);
+const S = SETTINGS;
 
 const datasetShape = {
-  name: z.enum(DATASET_NAMES, { error: `must be one of ${DATASET_NAMES.join(", ")}` }).default("spiral"),
-  n: integer(1, MAX_POINTS).default(DEFAULT_N),
-  seed: seed.default(0),
+  name: choiceSchema(S.datasetName).default(S.datasetName.default),
+  n: numberSchema(S.datasetN).default(S.datasetN.default),
+  seed: numberSchema(S.datasetSeed).default(S.datasetSeed.default),
   /** Std of the Gaussian jitter; the dataset's own default when absent. */
-  noise: z.number({ error: "must be a number ≥ 0" }).min(0, { error: "must be a number ≥ 0" }).optional(),
+  noise: numberSchema(S.datasetNoise).optional(),
 };
 
-const betaError = "must be a number in (0, 1)";
-const beta = z.number({ error: betaError }).gt(0, { error: betaError }).lt(1, { error: betaError });
-
 const scheduleShape = {
-  kind: z.enum(SCHEDULE_KINDS, { error: `must be one of ${SCHEDULE_KINDS.join(", ")}` }).default(DEFAULT_SCHEDULE.kind),
-  T: integer(1, MAX_T).default(DEFAULT_SCHEDULE.T),
-  betaStart: beta.default(DEFAULT_SCHEDULE.betaStart),
-  betaEnd: beta.default(DEFAULT_SCHEDULE.betaEnd),
+  kind: choiceSchema(S.scheduleKind).default(S.scheduleKind.default),
+  T: numberSchema(S.T).default(S.T.default),
+  betaStart: numberSchema(S.betaStart).default(S.betaStart.default),
+  betaEnd: numberSchema(S.betaEnd).default(S.betaEnd.default),
 };
 
 const hiddenError = `must list 1 to ${MAX_LAYERS} layer widths`;
 const modelShape = {
-  parameterization: z.enum(PARAMETERIZATIONS, { error: `must be one of ${PARAMETERIZATIONS.join(", ")}` })
-    .default("eps"),
-  hidden: z.array(integer(1, MAX_WIDTH), { error: hiddenError })
+  parameterization: choiceSchema(S.parameterization).default(S.parameterization.default),
+  hidden: z.array(numberSchema(S.layerWidth), { error: hiddenError })
     .min(1, { error: hiddenError })
     .max(MAX_LAYERS, { error: hiddenError })
     .default([128, 128, 128]),
@@ -73,27 +58,23 @@ const modelShape = {
   embeddingDim: z.literal(EMBEDDING_DIM, { error: `must be ${EMBEDDING_DIM}` }).default(EMBEDDING_DIM),
 };
 
-const lrError = "must be in (0, 1]";
-const emaError = "must be 0 (off) or in [0.9, 1)";
 const checkpointsError = "must be a list of integers";
 const trainingShape = {
-  steps: integer(1, MAX_STEPS).default(10_000),
   // Batch, learning rate, decay, warm-up and EMA are the measured best for 10,000 steps on the spiral
   // (README, "Training"): batch 256 at a constant 1e-3 leaves the network underfitted.
-  batch: integer(1, MAX_BATCH).default(1024),
-  lr: z.number({ error: lrError }).gt(0, { error: lrError }).lte(1, { error: lrError }).default(0.01),
-  lrSchedule: z.enum(LR_SCHEDULES, { error: `must be one of ${LR_SCHEDULES.join(", ")}` }).default("cosine"),
+  steps: numberSchema(S.trainingSteps).default(S.trainingSteps.default),
+  batch: numberSchema(S.batch).default(S.batch.default),
+  lr: numberSchema(S.lr).default(S.lr.default),
+  lrSchedule: choiceSchema(S.lrSchedule).default(S.lrSchedule.default),
   /** Steps of linear warm-up from lr/warmup to lr (0 = none; default 5% of the steps). */
-  warmup: integer(0, MAX_STEPS).optional(),
+  warmup: numberSchema(S.warmup).optional(),
   /** Decay of the exponential moving average of the weights that checkpoints store (0 = off). */
-  ema: z.number({ error: emaError })
-    .refine((v) => v === 0 || (v >= 0.9 && v < 1), { error: emaError })
-    .default(0.999),
-  seed: seed.default(0),
+  ema: numberSchema(S.ema).default(S.ema.default),
+  seed: numberSchema(S.trainingSeed).default(S.trainingSeed.default),
   /** Steps at which to save the weights: sorted, unique, within [0, steps]; the last step is always added. */
-  checkpoints: z.array(integer(0, MAX_STEPS), { error: checkpointsError }).optional(),
+  checkpoints: z.array(numberSchema(S.checkpointStep), { error: checkpointsError }).optional(),
   /** Steps per loss-history entry (default: about 1000 entries per run). */
-  logEvery: integer(1, MAX_STEPS).optional(),
+  logEvery: numberSchema(S.logEvery).optional(),
 };
 
 const scheduleSchema = z.strictObject(scheduleShape, { error: OBJECT }).superRefine((s, ctx) => {
