@@ -7,8 +7,9 @@
  * node:fs keeps this usable from the Deno CLI and from Framework data loaders (Node) alike.
  */
 
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "./files.js";
 import {
   addCheckpoint,
   CheckpointError,
@@ -31,23 +32,6 @@ import {
   TrainingDivergedError,
   type TrainResult,
 } from "../core/training/train.js";
-
-async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const temporary = `${path}.${crypto.randomUUID()}.tmp`;
-  try {
-    const file = await open(temporary, "wx");
-    try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
 
 /** Writes the manifest (atomically). */
 export async function writeManifest(dir: string, manifest: RunManifest): Promise<void> {

@@ -7,7 +7,7 @@ import type { ReportConfig } from "../../core/reports/config.js";
 import { type Headline, type Provenance, type Report, REPORT_FORMAT, REPORT_VERSION, type RunResult } from "../../core/reports/report.js";
 import { canonicalJson, sha256Hex } from "../../core/hash.js";
 import { CONFIG_FILE, REPORT_FILE } from "./read.js";
-import { writeSynced } from "./run.js";
+import { writeSynced } from "../files.js";
 
 /** SHA-256 of the fields that decide a report's results. */
 export function reportHash(config: ReportConfig): Promise<string> {

@@ -7,7 +7,7 @@
  * Runs of a sweep are independent: pool.ts hands each to a worker (worker.ts) so two train and
  * sample at once.
  */
-import { copyFile, mkdir, open } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createOrtDenoiser } from "../../engines/onnx/ortDenoiser.js";
 import { makeSchedule } from "../../core/schedule.js";
@@ -20,6 +20,7 @@ import type { ProgressEvent } from "../../core/training/train.js";
 import { checkpointToOnnx, readCheckpoint } from "../models.js";
 import { qualityTable } from "../../core/quality.js";
 import { ensureRun } from "../runCache.js";
+import { writeSynced } from "../files.js";
 
 /** What a run needs besides its plan: the report's evaluation settings and where to write. */
 export interface RunTask {
@@ -41,17 +42,6 @@ export interface RunTask {
 export type RunProgress =
   | { kind: "train"; run: string; event: ProgressEvent }
   | { kind: "evaluate"; run: string; done: number; total: number };
-
-/** Writes a file and flushes it to disk, so a folder renamed into place afterwards holds whole files. */
-export async function writeSynced(path: string, data: Uint8Array | string): Promise<void> {
-  const file = await open(path, "wx");
-  try {
-    await file.writeFile(data);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-}
 
 async function entry(dir: string, file: string, bytes: Uint8Array): Promise<FileEntry> {
   await writeSynced(join(dir, file), bytes);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { MAX_RUNS, type ReportConfig } from "../../core/reports/config.js";
 import { REPORT_FORMAT, type RunResult } from "../../core/reports/report.js";
 import { reportHash } from "./document.js";
-import { writeSynced } from "./run.js";
+import { writeSynced } from "../files.js";
 
 const SHARD_FILE = "shard.json";
 const SHARDS = ".shards";
