@@ -107,7 +107,12 @@ const EXPECTED: Record<Phase, ReadonlySet<SessionEvent["type"]>> = {
   finished: new Set(["start"]),
 };
 
-const seconds = (s: number) => (s < 60 ? `${formatSig(s, 2)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`);
+/** Rounds before splitting, so 119.7 s is "2 min 0 s", not "1 min 60 s". */
+const seconds = (s: number) => {
+  if (s < 60) return `${formatSig(s, 2)} s`;
+  const total = Math.round(s);
+  return `${Math.floor(total / 60)} min ${total % 60} s`;
+};
 
 /** A run is going (or being started): the settings cannot change and no other run can start. */
 const isBusy = (phase: Phase) => phase === "starting" || phase === "running" || phase === "paused";

@@ -117,6 +117,8 @@ describe("a run", () => {
     });
     // Past a minute the time reads in minutes; no rate, no estimate of what is left.
     expect(progressView(play([progress(200, 0.3, 0, 125)], at150).state).time).toBe("2 min 5 s of training");
+    // Rounded before it is split: 119.7 s is 2 min 0 s, not 1 min 60 s.
+    expect(progressView(play([progress(200, 0.3, 0, 119.7)], at150).state).time).toBe("2 min 0 s of training");
   });
 
   it("pauses and resumes when the worker says so, not when the button is pressed", () => {

@@ -4,36 +4,55 @@
  * without touching them, so whoever publishes one for the site must drop their cached outputs.
  */
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { REPORT_NAME, RESERVED_NAMES } from "../../core/reports/config.js";
 import { REPORTS_DIR } from "../../io/reports/read.js";
 
-const SITE_CACHE = new URL("../../.observablehq/cache/", import.meta.url);
+export const SITE_CACHE_DIR = fileURLToPath(new URL("../../.observablehq/cache/", import.meta.url));
 
-/** Drops the cached page, files and index entry of report `name`, when `reportsDir` is the site's. */
-export async function forgetCachedReport(name: string, reportsDir = REPORTS_DIR): Promise<void> {
-  if (resolve(reportsDir) !== resolve(REPORTS_DIR)) return;
-  await rm(new URL(`reports/${name}.md`, SITE_CACHE), { force: true });
-  await rm(new URL(`reports/${name}`, SITE_CACHE), { recursive: true, force: true });
-  await rm(new URL("data/reports.json", SITE_CACHE), { force: true });
+/**
+ * Whether `name` is a report's name, by the rule the site's report pages use: anything else under
+ * data/reports (publish leftovers, names like "%2e%2e" or "a#b") must never become a cache path.
+ */
+function isReportName(name: string): boolean {
+  return REPORT_NAME.test(name) && !RESERVED_NAMES.includes(name);
+}
+
+/** Removes report `name`'s cached page and files, and the cached index of reports. */
+function dropCached(name: string, cacheDir: string): void {
+  rmSync(join(cacheDir, "reports", `${name}.md`), { force: true });
+  rmSync(join(cacheDir, "reports", name), { recursive: true, force: true });
+  rmSync(join(cacheDir, "data", "reports.json"), { force: true });
+}
+
+/**
+ * Drops the cached page, files and index entry of report `name`, when `reportsDir` is the site's; a name
+ * that is not a report's is ignored.
+ */
+export async function forgetCachedReport(
+  name: string,
+  reportsDir = REPORTS_DIR,
+  cacheDir = SITE_CACHE_DIR,
+): Promise<void> {
+  if (resolve(reportsDir) !== resolve(REPORTS_DIR) || !isReportName(name)) return;
+  dropCached(name, cacheDir);
 }
 
 /**
  * Drops the cached outputs of every report published since its page was cached: the CLI does it as it
  * publishes, but a script that publishes through mod.ts does not know of the site. Runs as the site starts.
  */
-export function forgetStaleReports(reportsDir = REPORTS_DIR): void {
+export function forgetStaleReports(reportsDir = REPORTS_DIR, cacheDir = SITE_CACHE_DIR): void {
   if (!existsSync(reportsDir)) return;
-  const cachedIndex = new URL("data/reports.json", SITE_CACHE);
+  const cachedIndex = join(cacheDir, "data", "reports.json");
   for (const name of readdirSync(reportsDir)) {
-    const report = resolve(reportsDir, name, "report.json");
-    const page = new URL(`reports/${name}.md`, SITE_CACHE);
+    if (!isReportName(name)) continue;
+    const report = join(reportsDir, name, "report.json");
     if (!existsSync(report)) continue;
     const published = statSync(report).mtimeMs;
-    const stale = (cached: URL) => existsSync(cached) && statSync(cached).mtimeMs < published;
-    if (!stale(page) && !stale(cachedIndex)) continue;
-    rmSync(page, { force: true });
-    rmSync(new URL(`reports/${name}`, SITE_CACHE), { recursive: true, force: true });
-    rmSync(cachedIndex, { force: true });
+    const stale = (cached: string) => existsSync(cached) && statSync(cached).mtimeMs < published;
+    if (!stale(join(cacheDir, "reports", `${name}.md`)) && !stale(cachedIndex)) continue;
+    dropCached(name, cacheDir);
   }
 }
