@@ -84,7 +84,7 @@ export function parseFlags<S extends FlagSpecs>(args: string[], specs: S): FlagV
   try {
     parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
   } catch (error) {
-    throw new UsageError(cleanParseArgsMessage((error as Error).message));
+    throw new UsageError(cleanParseArgsMessage((error as Error).message, args));
   }
   const raw = parsed.values as Record<string, string | boolean | undefined>;
   const out: Record<string, unknown> = { help: raw.help === true };
@@ -114,10 +114,17 @@ export function parseFlags<S extends FlagSpecs>(args: string[], specs: S): FlagV
   return out as FlagValues<S> & { help: boolean };
 }
 
-function cleanParseArgsMessage(message: string): string {
+function cleanParseArgsMessage(message: string, args: readonly string[]): string {
   // parseArgs explains at length ("To specify a positional argument starting with a '-'..."): keep the first sentence.
   const unknown = message.match(/Unknown option '([^']+)'/);
   if (unknown) return `unknown flag ${unknown[1]} (see --help)`;
+  // A value that starts with "-" (a negative number) reads as a flag; the message omits the value, so find it.
+  const ambiguous = message.match(/Option '(--[^' ]+)' argument is ambiguous/);
+  if (ambiguous) {
+    const flag = ambiguous[1];
+    const at = args.findIndex((arg, i) => arg === flag && args[i + 1]?.startsWith("-"));
+    if (at >= 0) return `${flag} ${args[at + 1]} is ambiguous: write ${flag}=${args[at + 1]}`;
+  }
   const missing = message.match(/Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/);
   if (missing) return `${missing[1]} needs a value`;
   const positional = message.match(/Unexpected argument '([^']+)'/);

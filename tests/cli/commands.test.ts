@@ -91,6 +91,7 @@ describe("chisel CLI", () => {
     [["dataset", "--name", "swissroll"], /--name must be one of/],
     [["dataset", "--bogus", "1"], /unknown flag --bogus/],
     [["dataset", "--n"], /--n needs a value/],
+    [["dataset", "--noise", "-1"], /^chisel: --noise -1 is ambiguous: write --noise=-1$/m],
     [["evaluate", "--reference", "x.json"], /--samples is required/],
     [["evaluate", "--samples", "/nonexistent.json", "--reference", "/nonexistent.json"], /--samples \/nonexistent.json: no such file/],
     [["frobnicate"], /unknown command "frobnicate"/],
