@@ -5,7 +5,7 @@
  *     import * as chisel from "./mod.ts";
  *     const schedule = chisel.makeSchedule({ kind: "cosine", T: 1000, betaStart: 1e-4, betaEnd: 0.02 });
  *
- * The pure core (everything from src/lib) also runs in browsers; the functions that read or write files
+ * The pure core (everything from src/core) also runs in browsers; the functions that read or write files
  * (runs, checkpoints, models, reports) need Deno's --allow-read and --allow-write.
  *
  * @module

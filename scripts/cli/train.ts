@@ -1,6 +1,6 @@
 import { configHash, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
 import type { ProgressEvent } from "../../src/core/training/train.js";
-import { SETTINGS } from "../../src/core/settings.js";
+import { type Setting, SETTINGS } from "../../src/core/settings.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND, TRAIN_BACKENDS } from "../../src/engines/trainEngines.js";
 import { runTraining } from "../../src/io/runStore.js";
 import { runtimeVersions } from "../../src/io/versions.js";
@@ -9,17 +9,19 @@ import { type FlagSpec, settingFlag, UsageError } from "./flags.js";
 import { progressBar } from "./progress.js";
 import { readJsonFile } from "./files.js";
 
-/** The training settings a flag can override, each at its path in the config. */
-const OVERRIDDEN = [
-  SETTINGS.datasetName, SETTINGS.datasetN, SETTINGS.scheduleKind, SETTINGS.T, SETTINGS.betaStart, SETTINGS.betaEnd,
-  SETTINGS.parameterization, SETTINGS.trainingSteps, SETTINGS.batch, SETTINGS.lr, SETTINGS.lrSchedule, SETTINGS.warmup,
-  SETTINGS.ema, SETTINGS.trainingSeed,
-] as const;
+/** The sections of a training config whose settings a flag can override. */
+const SECTIONS = ["dataset", "schedule", "model", "training"];
+
+/** Every registered scalar setting of a training config: each has a flag, which sets it at its path. */
+const OVERRIDDEN = (Object.values(SETTINGS) as Setting[]).filter((setting) => {
+  const [section, key, ...rest] = setting.path.split(".");
+  return SECTIONS.includes(section) && key !== undefined && rest.length === 0 && !key.endsWith("[]");
+});
 
 /** An override flag sets only what is given: the config and its defaults fill the rest. */
-const overrideFlags = Object.fromEntries(
+const overrideFlags: Record<string, FlagSpec> = Object.fromEntries(
   OVERRIDDEN.map((setting) => [setting.flag, settingFlag(setting, { default: undefined, help: `${setting.path}: ${setting.help}` })]),
-) as unknown as Record<(typeof OVERRIDDEN)[number]["flag"], FlagSpec>;
+);
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -48,6 +50,7 @@ export const trainCommand = defineCommand({
       const [section, key] = setting.path.split(".");
       (merged[section] ??= {})[key] = value;
     }
+    if (flags.backend !== undefined) merged.backend = flags.backend as never;
     merged.backend ??= DEFAULT_TRAIN_BACKEND as never; // the hash keys on the engine that really trains
     let config: TrainConfig;
     try {

@@ -25,8 +25,8 @@ export const SCHEDULE_SLOTS = ["ddpm", "cosine", "yours"] as const;
 /** The schedules page: the reader's schedule (β to the 3 digits its sliders keep), the slots drawn, the paths. */
 export const SCHEDULES_STATE = [
   settingField(SETTINGS.scheduleKind, { key: "kind", default: "quadratic" }),
-  settingField(SETTINGS.betaStart, { digits: 3 }),
-  settingField(SETTINGS.betaEnd, { digits: 3 }),
+  settingField(SETTINGS.betaStart, { bounds: SETTINGS.betaStart.slider, digits: 3 }),
+  settingField(SETTINGS.betaEnd, { bounds: SETTINGS.betaEnd.slider, digits: 3 }),
   settingField(SETTINGS.T),
   dataset,
   listField("draw", SCHEDULE_SLOTS, SCHEDULE_SLOTS),

@@ -5,6 +5,7 @@
  * When the page's settings cannot make a report, the button is disabled and says why.
  */
 import { parseReportConfig, type ReportConfigInput } from "../core/reports/config.js";
+import { SAMPLER_NAMES } from "../core/settings.js";
 import type { TrainConfigInput } from "../core/training/config.js";
 import { saveFile } from "./saveFile.js";
 
@@ -37,7 +38,7 @@ export function trainReportConfig(input: TrainConfigInput): ReportConfigInput {
     description: `The settings of the dashboard's Train page${input.backend ? `, trained on ${input.backend}` : ""}, sampled with ` +
       "DDPM, DDIM and DPM-Solver++ and scored against the floor.",
     train: input,
-    samplers: [{ sampler: "ddpm" }, { sampler: "ddim" }, { sampler: "dpm-solver++" }],
+    samplers: SAMPLER_NAMES.map((sampler) => ({ sampler })),
     steps: steps.length ? steps : [T],
     seeds: [0, 1, 2],
     n: 512,

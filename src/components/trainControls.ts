@@ -4,7 +4,7 @@
  * settings are refused. Nothing is clamped silently: a value out of range marks its box invalid and a
  * message under the form names the setting and the allowed range, and no run can start until it is fixed.
  */
-import { type IntegerSetting, type NumberSetting, SETTINGS } from "../core/settings.js";
+import { type Bounds, describeRange, inRange, type IntegerSetting, narrowed, type NumberSetting, SETTINGS } from "../core/settings.js";
 import {
   DEFAULT_TRAIN_CONFIG,
   parseTrainConfig,
@@ -55,31 +55,20 @@ export type TrainControls = HTMLFormElement & {
   setDisabled(disabled: boolean): void;
 };
 
-interface NumberSpec {
-  label: string;
-  min: number;
-  max: number;
-  integer: boolean;
-  /** Whether min itself is allowed (the learning rate must be above 0). */
-  minIncluded?: boolean;
-  /** Where the config puts the value, for matching its error messages to this box. */
-  path: string;
-}
-
 /** A number box: its registered setting, within the page's tighter bounds where it has them. */
-function numberSpec(setting: IntegerSetting | NumberSetting, max = setting.max): NumberSpec {
-  const minIncluded = setting.type === "integer" || !setting.minExclusive;
-  return { label: setting.label, min: setting.min, max, integer: setting.type === "integer", minIncluded, path: setting.path };
+interface NumberSpec {
+  setting: IntegerSetting | NumberSetting;
+  bounds?: Bounds;
 }
 
 const NUMBERS: Record<"betaStart" | "betaEnd" | "T" | "steps" | "batch" | "lr" | "seed", NumberSpec> = {
-  betaStart: numberSpec(SETTINGS.betaStart),
-  betaEnd: numberSpec(SETTINGS.betaEnd),
-  T: numberSpec(SETTINGS.T),
-  steps: numberSpec(SETTINGS.trainingSteps, PAGE_LIMITS.steps),
-  batch: numberSpec(SETTINGS.batch, PAGE_LIMITS.batch),
-  lr: numberSpec(SETTINGS.lr),
-  seed: numberSpec(SETTINGS.trainingSeed),
+  betaStart: { setting: SETTINGS.betaStart },
+  betaEnd: { setting: SETTINGS.betaEnd },
+  T: { setting: SETTINGS.T },
+  steps: { setting: SETTINGS.trainingSteps, bounds: { max: PAGE_LIMITS.steps } },
+  batch: { setting: SETTINGS.batch, bounds: { max: PAGE_LIMITS.batch } },
+  lr: { setting: SETTINGS.lr },
+  seed: { setting: SETTINGS.trainingSeed },
 };
 
 /** The settings as URL parameters (see urlState.ts): a link clamps each to the page's bounds. */
@@ -89,23 +78,19 @@ export const TRAIN_URL_STATE: FieldSpec<string | number>[] = [
   settingField(SETTINGS.betaStart),
   settingField(SETTINGS.betaEnd),
   settingField(SETTINGS.T),
-  settingField(SETTINGS.trainingSteps, { key: "steps", bounds: { max: PAGE_LIMITS.steps } }),
-  settingField(SETTINGS.batch, { bounds: { max: PAGE_LIMITS.batch } }),
+  settingField(SETTINGS.trainingSteps, { key: "steps", bounds: NUMBERS.steps.bounds }),
+  settingField(SETTINGS.batch, { bounds: NUMBERS.batch.bounds }),
   settingField(SETTINGS.lr),
   settingField(SETTINGS.trainingSeed),
   choiceField("backend", BROWSER_BACKENDS.map((b) => b.value), DEFAULT_CONTROLS.backend),
 ];
 
-/** Why a typed value is refused, or undefined when it is fine. */
-export function numberProblem(text: string, spec: NumberSpec): string | undefined {
+/** Why a typed value is refused, in the registry's words, or undefined when it is fine. */
+export function numberProblem(text: string, { setting, bounds }: NumberSpec): string | undefined {
   const value = text.trim() === "" ? NaN : Number(text);
-  const range = spec.integer
-    ? `a whole number from ${spec.min} to ${spec.max}`
-    : `a number ${spec.minIncluded === false ? "above" : "from"} ${spec.min} ${spec.minIncluded === false ? "and up to" : "to"} ${spec.max}`;
-  if (!Number.isFinite(value)) return `${spec.label} must be ${range}, got ${text.trim() === "" ? "nothing" : JSON.stringify(text)}`;
-  const below = spec.minIncluded === false ? value <= spec.min : value < spec.min;
-  if (below || value > spec.max || (spec.integer && !Number.isInteger(value))) return `${spec.label} must be ${range}, got ${value}`;
-  return undefined;
+  if (inRange(setting, value, bounds)) return undefined;
+  const got = Number.isFinite(value) ? String(value) : text.trim() === "" ? "nothing" : JSON.stringify(text);
+  return `${setting.label} must be ${describeRange(setting, bounds)}, got ${got}`;
 }
 
 /** The config document the values describe (the model and the rest of training keep the CLI's defaults). */
@@ -142,9 +127,10 @@ export function checkControls(texts: Record<Field, string>): ControlsValue {
     return { ok: true, input, config: parseTrainConfig(input) };
   } catch (error) {
     const message = (error as Error).message;
-    const entry = Object.entries(NUMBERS).find(([, spec]) => message.startsWith(`${spec.path}:`));
+    const entry = Object.entries(NUMBERS).find(([, spec]) => message.startsWith(`${spec.setting.path}:`));
     const field = (entry?.[0] ?? "backend") as Field;
-    return { ok: false, field, message: entry ? `${entry[1].label}: ${message.slice(entry[1].path.length + 2)}` : message };
+    const setting = entry?.[1].setting;
+    return { ok: false, field, message: setting ? `${setting.label}: ${message.slice(setting.path.length + 2)}` : message };
   }
 }
 
@@ -196,12 +182,13 @@ export function trainControls(
     const spec = NUMBERS[field];
     const element = document.createElement("input");
     element.type = "number";
-    element.min = String(spec.min);
-    element.max = String(spec.max);
-    element.step = spec.integer ? "1" : "any";
+    const { type, min, max } = narrowed(spec.setting, spec.bounds);
+    element.min = String(min);
+    element.max = String(max);
+    element.step = type === "integer" ? "1" : "any";
     element.value = String(initial[field]);
-    element.inputMode = spec.integer ? "numeric" : "decimal";
-    row(field, spec.label, element);
+    element.inputMode = type === "integer" ? "numeric" : "decimal";
+    row(field, spec.setting.label, element);
   };
 
   for (const [field, setting] of [["dataset", SETTINGS.datasetName], ["kind", SETTINGS.scheduleKind]] as const) {

@@ -12,7 +12,7 @@
  * "+" (in "dpm-solver++"); the reader takes "+" literally, never as a space.
  */
 
-import type { Bounds, Setting } from "../core/settings.js";
+import { type Bounds, describeRange, narrowed, type NumericRange, type Setting } from "../core/settings.js";
 
 /** What a field makes of the text of its parameter: a value (maybe adjusted, with a note), or a refusal. */
 export type Parsed<V> = { value: V; note?: string } | { refused: string };
@@ -53,45 +53,48 @@ export function integerField(key: string, options: { min: number; max: number; d
   if (!(Number.isInteger(min) && Number.isInteger(max) && min <= max)) {
     throw new RangeError(`integerField ${key}: min and max must be integers with min ≤ max, got ${min}, ${max}`);
   }
+  const range = `must be ${describeRange({ type: "integer", min, max })}`;
   return {
     key,
     default: options.default,
     format: show,
     parse(text) {
       const read = readNumber(text);
-      if (read === undefined) return { refused: `must be a whole number from ${min} to ${max}` };
+      if (read === undefined) return { refused: range };
       const rounded = Math.round(read);
       const value = Math.min(max, Math.max(min, rounded));
-      if (value !== rounded) return { value, note: `out of range ${min} to ${max}: clamped to ${value}` };
-      if (rounded !== read) return { value, note: `not a whole number: rounded to ${value}` };
+      if (value !== rounded) return { value, note: `${range}: clamped to ${value}` };
+      if (rounded !== read) return { value, note: `not an integer: rounded to ${value}` };
       return { value };
     },
   };
 }
 
 /**
- * A number in [min, max] (or (min, max] with minExclusive, e.g. a learning rate), clamped into range.
+ * A number in the range (see core/settings.ts: bounds may be open, and `off` allowed beside them),
+ * clamped into it where the bound is closed and refused past an open one, which has no nearest value.
  * `digits` rounds to that many significant digits, as a slider that shows 3 digits does; `step` to the
  * nearest min + k·step, as a range input with that step does.
  */
 export function numberField(
   key: string,
-  options: { min: number; max: number; default: number; minExclusive?: boolean; digits?: number; step?: number },
+  options: Omit<NumericRange, "type"> & { default: number; digits?: number; step?: number },
 ): FieldSpec<number> {
-  const { min, max, minExclusive = false, digits, step } = options;
-  if (!(Number.isFinite(min) && Number.isFinite(max) && min < max)) {
-    throw new RangeError(`numberField ${key}: min and max must be finite with min < max, got ${min}, ${max}`);
+  const { min, max, minExclusive = false, maxExclusive = false, off, digits, step } = options;
+  if (!(Number.isFinite(min) && !Number.isNaN(max) && min < max)) {
+    throw new RangeError(`numberField ${key}: min must be finite and below max, got ${min}, ${max}`);
   }
-  const range = minExclusive ? `above ${min} and up to ${max}` : `from ${min} to ${max}`;
+  const bounds: NumericRange = { type: "number", min, max, minExclusive, maxExclusive, off };
+  const range = `must be ${describeRange(bounds)}`;
   return {
     key,
     default: options.default,
     format: show,
     parse(text) {
       const read = readNumber(text);
-      if (read === undefined) return { refused: `must be a number ${range}` };
-      // An exclusive bound has no nearest value to clamp to: refuse what lies at or below it.
-      if (minExclusive && read <= min) return { refused: `must be a number ${range}` };
+      if (read === undefined) return { refused: range };
+      if (off !== undefined && read === off) return { value: read };
+      if ((minExclusive && read <= min) || (maxExclusive && read >= max)) return { refused: range };
       const clamped = Math.min(max, Math.max(min, read));
       // 12 digits drop the float noise of min + k·step (0.1 + 5 · 0.05 is 0.35000000000000003).
       const value = step !== undefined
@@ -99,7 +102,7 @@ export function numberField(
         : digits !== undefined
         ? Number(clamped.toPrecision(digits))
         : clamped;
-      if (clamped !== read) return { value, note: `out of range ${range}: clamped to ${show(value)}` };
+      if (clamped !== read) return { value, note: `${range}: clamped to ${show(value)}` };
       if (value !== read) {
         return { value, note: step !== undefined ? `not a multiple of ${step}: rounded to ${show(value)}` : `rounded to ${digits} significant digits: ${show(value)}` };
       }
@@ -139,9 +142,9 @@ export function listField<V extends string>(key: string, choices: readonly V[], 
 }
 
 /**
- * The URL field of a registered setting (core/settings.ts): its range (a slider's range where it has
- * one, since an open interval has no value to clamp to), its choices and its default, each overridable
- * where a page allows less or starts elsewhere. The key is the setting's last path segment unless given.
+ * The URL field of a registered setting (core/settings.ts): its range, narrowed by `bounds` where the
+ * page allows less (a slider's span), its choices and its default, which the page may move. The key is
+ * the setting's last path segment unless given.
  */
 export function settingField(
   setting: Setting,
@@ -152,12 +155,9 @@ export function settingField(
   const initial = options.default ?? setting.default;
   if (initial === undefined) throw new RangeError(`settingField ${key}: the setting has no default, so the page must give one`);
   if (setting.type === "choice") return choiceField(key, setting.choices, initial as string);
-  const range = setting.type === "number" && setting.slider ? setting.slider : setting;
-  const min = options.bounds?.min ?? range.min;
-  const max = options.bounds?.max ?? range.max;
-  if (setting.type === "integer") return integerField(key, { min, max, default: initial as number });
-  const minExclusive = setting.slider === undefined && setting.minExclusive === true;
-  return numberField(key, { min, max, default: initial as number, minExclusive, digits: options.digits, step: options.step });
+  const { type, ...range } = narrowed(setting, options.bounds);
+  if (type === "integer") return integerField(key, { min: range.min, max: range.max, default: initial as number });
+  return numberField(key, { ...range, default: initial as number, digits: options.digits, step: options.step });
 }
 
 /** The query's parameters in order, decoded with "+" kept as a plus, or why one cannot be decoded. */

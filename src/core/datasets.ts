@@ -16,10 +16,10 @@
  */
 
 import { Rng } from "./random.js";
-import { DATASET_NAMES, type DatasetName, MAX_POINTS, SETTINGS } from "./settings.js";
+import { checkSetting, DATASET_NAMES, type DatasetName, MAX_POINTS, SETTINGS } from "./settings.js";
 
-export { DATASET_NAMES, type DatasetName, MAX_POINTS };
-export const DEFAULT_N = SETTINGS.datasetN.default;
+export { DATASET_NAMES, type DatasetName };
+const DEFAULT_N = SETTINGS.datasetN.default;
 export const MAX_TURNS = 10;
 
 export interface DatasetOptions {
@@ -108,11 +108,10 @@ export function makeDataset(name: DatasetName, options: DatasetOptions = {}): Fl
     throw new RangeError(`dataset must be one of ${DATASET_NAMES.join(", ")}, got ${name}`);
   }
   const { n = DEFAULT_N, seed = 0, noise = DEFAULT_NOISE[name], turns = 2, scale = 1 } = options;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_POINTS) {
-    throw new RangeError(`n must be an integer from 1 to ${MAX_POINTS}, got ${n}`);
-  }
+  checkSetting("n", SETTINGS.datasetN, n);
+  // Any integer seeds the Rng: internal draws (the evaluation set) sit past the seeds users may choose.
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-  if (!(Number.isFinite(noise) && noise >= 0)) throw new RangeError(`noise must be a finite number ≥ 0, got ${noise}`);
+  checkSetting("noise", SETTINGS.datasetNoise, noise);
   if (!(Number.isFinite(turns) && turns > 0 && turns <= MAX_TURNS)) {
     throw new RangeError(`turns must be in (0, ${MAX_TURNS}], got ${turns}`);
   }

@@ -1,7 +1,7 @@
 /**
  * Sample quality of a denoiser against its dataset, over samplers × step counts × seeds, next to the
- * floor (the same metrics between independent draws of the dataset). Pure over src/lib: the CLI, data
- * loaders and reports share it.
+ * floor (the same metrics between independent draws of the dataset). Pure, over the rest of src/core:
+ * the CLI, the site's views and reports share it.
  */
 import { type DatasetName, type DatasetOptions, makeDataset } from "./datasets.js";
 import type { Denoiser } from "./denoiser.js";

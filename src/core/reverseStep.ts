@@ -7,7 +7,7 @@
  *   (4) x_{t−1} = μ̃ + σ_t z,   z ~ N(0, I), and z = 0 on the last step (t = 1), which lands on the mean.
  * It is the DdpmSampler's update on the full grid (prev = t − 1), kept apart so a page can show it.
  *
- * `t` is a schedule index (0 = the paper's t = 1), as everywhere in src/lib.
+ * `t` is a schedule index (0 = the paper's t = 1), as everywhere in src/core.
  */
 
 import { assertVariance } from "./samplers/ddpm.js";

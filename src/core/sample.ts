@@ -11,9 +11,9 @@ import { toPrediction } from "./parameterization.js";
 import { Rng } from "./random.js";
 import { createSampler, type DdpmVariance, type SamplerName } from "./samplers/index.js";
 import { alphaBarAt, type Schedule } from "./schedule.js";
+import { checkSetting, SETTINGS } from "./settings.js";
 import { logSnrGrid, TIMESTEP_SPACINGS, type TimestepSpacing, timestepGrid } from "./timesteps.js";
 
-export const MAX_SAMPLES = 100_000;
 
 export interface SampleOptions {
   schedule: Schedule;
@@ -61,12 +61,8 @@ export interface SampleResult {
 
 export async function sample(options: SampleOptions): Promise<SampleResult> {
   const { schedule, denoiser, steps, n, seed, signal, onStep, clipX0 } = options;
-  if (clipX0 !== undefined && !(Number.isFinite(clipX0) && clipX0 > 0)) {
-    throw new RangeError(`clipX0 must be a finite number > 0, got ${clipX0}`);
-  }
-  if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES) {
-    throw new RangeError(`n must be an integer from 1 to ${MAX_SAMPLES}, got ${n}`);
-  }
+  if (clipX0 !== undefined) checkSetting("clipX0", SETTINGS.clipX0, clipX0);
+  checkSetting("n", SETTINGS.sampleCount, n);
   if (options.xT !== undefined && options.xT.length !== 2 * n) {
     throw new RangeError(`xT must have length 2n = ${2 * n}, got ${options.xT.length}`);
   }

@@ -164,40 +164,64 @@ export type SettingName = keyof typeof SETTINGS;
 
 // ── What every shell derives ──────────────────────────────────────────────────────────────────────
 
-/** Narrower bounds than a setting's own, where a shell or a model allows less (a page's steps, a model's T). */
+/**
+ * Narrower bounds than a setting's own, where a shell or a model allows less (a page's steps, a
+ * model's T, a slider's span). A bound given here is inclusive: it narrows an open interval to a closed one.
+ */
 export interface Bounds {
   min?: number;
   max?: number;
 }
 
-/** A number as messages print it: 4294967295, 0.0001, 1e-6. */
+/** What a range check needs of a numeric setting; a shell's one-off range (a page's frame) is written so too. */
+export type NumericRange = Pick<NumberSetting, "min" | "max" | "minExclusive" | "maxExclusive" | "off"> & {
+  type: "integer" | "number";
+};
+
+/** The range with `bounds` applied: each given bound replaces the setting's, and is inclusive. */
+export function narrowed(range: NumericRange, bounds: Bounds = {}): NumericRange {
+  return {
+    type: range.type,
+    min: bounds.min ?? range.min,
+    max: bounds.max ?? range.max,
+    minExclusive: bounds.min === undefined && range.minExclusive === true,
+    maxExclusive: bounds.max === undefined && range.maxExclusive === true,
+    off: range.off,
+  };
+}
+
+/** A number as messages print it: 4294967295, 0.0001, 0.000001. */
 const show = (value: number) => String(value);
 
 /**
  * The allowed values as people read them: "an integer from 1 to 100000", "a number in (0, 1)",
  * "a number ≥ 0", "0 (off) or a number in [0.9, 1)", "one of linear, quadratic, cosine, sigmoid".
  */
-export function describeRange(setting: Setting, bounds: Bounds = {}): string {
+export function describeRange(setting: Setting | NumericRange, bounds: Bounds = {}): string {
   if (setting.type === "choice") return `one of ${setting.choices.join(", ")}`;
-  const min = bounds.min ?? setting.min;
-  const max = bounds.max ?? setting.max;
+  const { type, min, max, minExclusive, maxExclusive, off } = narrowed(setting, bounds);
   let text: string;
-  if (setting.type === "integer") text = `an integer from ${show(min)} to ${show(max)}`;
-  else if (max === Infinity) text = `a number ${setting.minExclusive ? ">" : "≥"} ${show(min)}`;
-  else text = `a number in ${setting.minExclusive ? "(" : "["}${show(min)}, ${show(max)}${setting.maxExclusive ? ")" : "]"}`;
-  return setting.type === "number" && setting.off !== undefined ? `${show(setting.off)} (off) or ${text}` : text;
+  if (type === "integer") text = `an integer from ${show(min)} to ${show(max)}`;
+  else if (max === Infinity) text = `a number ${minExclusive ? ">" : "≥"} ${show(min)}`;
+  else text = `a number in ${minExclusive ? "(" : "["}${show(min)}, ${show(max)}${maxExclusive ? ")" : "]"}`;
+  return off !== undefined ? `${show(off)} (off) or ${text}` : text;
 }
 
 /** Whether a number is an allowed value of a numeric setting (within narrower bounds when given). */
-export function inRange(setting: IntegerSetting | NumberSetting, value: number, bounds: Bounds = {}): boolean {
+export function inRange(setting: NumericRange, value: number, bounds: Bounds = {}): boolean {
+  const { type, min, max, minExclusive, maxExclusive, off } = narrowed(setting, bounds);
   if (!Number.isFinite(value)) return false;
-  if (setting.type === "integer") {
-    return Number.isInteger(value) && value >= (bounds.min ?? setting.min) && value <= (bounds.max ?? setting.max);
-  }
-  if (setting.off !== undefined && value === setting.off) return true;
-  const min = bounds.min ?? setting.min;
-  const max = bounds.max ?? setting.max;
-  return (setting.minExclusive ? value > min : value >= min) && (setting.maxExclusive ? value < max : value <= max);
+  if (off !== undefined && value === off) return true;
+  if (type === "integer" && !Number.isInteger(value)) return false;
+  return (minExclusive ? value > min : value >= min) && (maxExclusive ? value < max : value <= max);
+}
+
+/**
+ * Throws a one-line RangeError, "`name` must be <range>, got <value>", unless `value` is allowed: how the
+ * core's own functions (makeDataset, sample, …) refuse what a config or a flag would refuse.
+ */
+export function checkSetting(name: string, setting: NumericRange, value: number, bounds: Bounds = {}): void {
+  if (!inRange(setting, value, bounds)) throw new RangeError(`${name} must be ${describeRange(setting, bounds)}, got ${value}`);
 }
 
 /** The setting whose config path is `path` ("schedule.betaEnd"), if there is one. */

@@ -30,6 +30,15 @@ describe("chisel train, export-onnx and sample --model", () => {
     expect(JSON.parse(readFileSync(join(run, "manifest.json"), "utf8")).status).toBe("completed");
   });
 
+  it("trains with the engine --backend names, and every registered training setting has a flag", () => {
+    const dir = join(scratch, "backend");
+    const args = ["--steps", "5", "--batch", "16", "--dataset-n", "64", "--T", "50", "--dataset-seed", "3", "--log-every", "2"];
+    const out = ok("train", ...args, "--backend", "fused-js", "--out", dir, "--quiet");
+    expect(out.engine).toBe("fused-js");
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(manifest.config).toMatchObject({ backend: "fused-js", dataset: { n: 64, seed: 3 }, schedule: { T: 50 }, training: { logEvery: 2 } });
+  });
+
   it("exports ONNX and samples the same points through onnxruntime and the plain TypeScript engine", () => {
     const onnx = join(scratch, "model.onnx");
     const exported = ok("export-onnx", "--checkpoint", run, "--out", onnx);

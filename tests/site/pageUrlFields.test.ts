@@ -40,7 +40,7 @@ describe("the pages' URL parameters", () => {
   it("read the sampling page's three step counts, clamping each to the largest T", () => {
     const specs = pages.sampling;
     expect(readUrlState(specs, "?steps=1,2000,7").values.steps).toEqual([1, 1000, 7]);
-    expect(readUrlState(specs, "?steps=1,2000,7").problems).toEqual(["URL parameter steps=1,2000,7: 2000: out of range 1 to 1000: clamped to 1000."]);
+    expect(readUrlState(specs, "?steps=1,2000,7").problems).toEqual(["URL parameter steps=1,2000,7: 2000: must be an integer from 1 to 1000: clamped to 1000."]);
     expect(urlSearch({ ...readUrlState(specs, "").values, steps: [5, 20, 100], sampler: "dpm-solver++" }, specs))
       .toBe("?sampler=dpm-solver++&steps=5,20,100");
     const session = samplingState({ defaults: SAMPLING_DEFAULTS, maxT: 1000, hasSession: true });

@@ -6,7 +6,8 @@
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/core/random.js";
-import { samplerId, samplerLabel } from "../../src/core/reports/report.js";
+import { samplerId } from "../../src/core/reports/report.js";
+import { samplerLabel } from "../../src/core/settings.js";
 import { headlineChart, type IndexEntry, reportIndexTable } from "../../src/components/reportIndex.js";
 import { lossCurves } from "../../src/components/reportLoss.js";
 import { type MetricsRun, reportMetricsTable } from "../../src/components/reportMetrics.js";

@@ -141,11 +141,11 @@ describe("settings", () => {
     expect(checkControls(texts({ steps: "0" }))).toEqual({
       ok: false,
       field: "steps",
-      message: "Training steps must be a whole number from 1 to 100000, got 0",
+      message: "Training steps must be an integer from 1 to 100000, got 0",
     });
     expect(checkControls(texts({ batch: "2.5" }))).toMatchObject({ ok: false, field: "batch" });
     expect(checkControls(texts({ batch: "5000" }))).toMatchObject({ ok: false, field: "batch" });
-    expect(checkControls(texts({ lr: "0" }))).toMatchObject({ ok: false, field: "lr", message: expect.stringContaining("above 0") });
+    expect(checkControls(texts({ lr: "0" }))).toMatchObject({ ok: false, field: "lr", message: expect.stringContaining("in (0, 1]") });
     expect(checkControls(texts({ T: "" }))).toMatchObject({ ok: false, field: "T", message: expect.stringContaining("got nothing") });
   });
   it("refuse β end ≤ β start with the config's own message, but ignore β for the cosine schedule", () => {
@@ -166,7 +166,7 @@ describe("settings", () => {
     expect(form.value.ok).toBe(false);
     expect(steps.getAttribute("aria-invalid")).toBe("true");
     expect(form.querySelector("[role=alert]")?.textContent).toBe(
-      "Not started: Training steps must be a whole number from 1 to 100000, got -5.",
+      "Not started: Training steps must be an integer from 1 to 100000, got -5.",
     );
     steps.value = "400";
     steps.dispatchEvent(new window.Event("input", { bubbles: true }));

@@ -33,24 +33,24 @@ describe("each field type", () => {
   it("reads whole numbers, rounding fractions and clamping to the range with a note", () => {
     expect(seed.parse("42")).toEqual({ value: 42 });
     expect(seed.parse(" 1e3 ")).toEqual({ value: 1000 });
-    expect(seed.parse("3.6")).toEqual({ value: 4, note: "not a whole number: rounded to 4" });
-    expect(seed.parse("2000000")).toEqual({ value: 1_000_000, note: "out of range 0 to 1000000: clamped to 1000000" });
-    expect(seed.parse("-5")).toEqual({ value: 0, note: "out of range 0 to 1000000: clamped to 0" });
+    expect(seed.parse("3.6")).toEqual({ value: 4, note: "not an integer: rounded to 4" });
+    expect(seed.parse("2000000")).toEqual({ value: 1_000_000, note: "must be an integer from 0 to 1000000: clamped to 1000000" });
+    expect(seed.parse("-5")).toEqual({ value: 0, note: "must be an integer from 0 to 1000000: clamped to 0" });
   });
 
   it("refuses what is not a decimal number", () => {
     for (const text of ["", "abc", "0x10", "NaN", "Infinity", "1e999", "12px", "1,5"]) {
-      expect(seed.parse(text), text).toEqual({ refused: "must be a whole number from 0 to 1000000" });
+      expect(seed.parse(text), text).toEqual({ refused: "must be an integer from 0 to 1000000" });
     }
   });
 
   it("reads real numbers exactly, clamps them, and refuses an exclusive bound", () => {
     expect(beta.parse("0.0123")).toEqual({ value: 0.0123 });
-    expect(beta.parse("2")).toEqual({ value: 0.99, note: "out of range from 0.000001 to 0.99: clamped to 0.99" });
-    expect(beta.parse("1e-9")).toEqual({ value: 1e-6, note: "out of range from 0.000001 to 0.99: clamped to 0.000001" });
-    expect(lr.parse("0")).toEqual({ refused: "must be a number above 0 and up to 1" });
-    expect(lr.parse("-1")).toEqual({ refused: "must be a number above 0 and up to 1" });
-    expect(lr.parse("5")).toEqual({ value: 1, note: "out of range above 0 and up to 1: clamped to 1" });
+    expect(beta.parse("2")).toEqual({ value: 0.99, note: "must be a number in [0.000001, 0.99]: clamped to 0.99" });
+    expect(beta.parse("1e-9")).toEqual({ value: 1e-6, note: "must be a number in [0.000001, 0.99]: clamped to 0.000001" });
+    expect(lr.parse("0")).toEqual({ refused: "must be a number in (0, 1]" });
+    expect(lr.parse("-1")).toEqual({ refused: "must be a number in (0, 1]" });
+    expect(lr.parse("5")).toEqual({ value: 1, note: "must be a number in (0, 1]: clamped to 1" });
     expect(q.parse("0.12345")).toEqual({ value: 0.123, note: "rounded to 3 significant digits: 0.123" });
   });
 
@@ -81,8 +81,8 @@ describe("readUrlState", () => {
     const { values, problems } = read("?seed=abc&beta=7&sampler=ddim&sampler=ddpm&colour=red&q=%E0%A4%A");
     expect(values).toEqual({ seed: 0, beta: 0.99, lr: 0.01, q: 1, sampler: "ddim", show: ["linear", "cosine", "yours"] });
     expect(problems).toEqual([
-      "URL parameter seed=abc: must be a whole number from 0 to 1000000; using the default, 0.",
-      "URL parameter beta=7: out of range from 0.000001 to 0.99: clamped to 0.99.",
+      "URL parameter seed=abc: must be an integer from 0 to 1000000; using the default, 0.",
+      "URL parameter beta=7: must be a number in [0.000001, 0.99]: clamped to 0.99.",
       "URL parameter sampler=ddpm repeats “sampler”: the first one is used.",
       "URL parameter “colour” is not a setting of this page: ignored.",
       "URL parameter q=%E0%A4%A is not valid percent-encoding: ignored.",

@@ -120,5 +120,4 @@ export function samplerId(spec: SamplerSpec): string {
   return id;
 }
 
-/** "DDIM η = 0.5 (logsnr)": a sampler spec as people read it (the registry's label). */
-export { samplerLabel } from "../settings.js";
+

@@ -6,11 +6,12 @@
  * algebraically DDPM's posterior step with β̃.
  */
 
+import { checkSetting, SETTINGS } from "../settings.js";
 import { alphaBarAt, type Schedule } from "../schedule.js";
 import type { Sampler, SamplerStepInput } from "./types.js";
 
 export function assertEta(eta: number): void {
-  if (!(eta >= 0 && eta <= 1)) throw new RangeError(`eta must be in [0, 1], got ${eta}`);
+  checkSetting("eta", SETTINGS.eta, eta);
 }
 
 export class DdimSampler implements Sampler {

@@ -5,7 +5,6 @@ import { DpmSolverPlusPlusSampler } from "./dpmSolverPlusPlus.js";
 import type { Sampler, SamplerName, SamplerOptions } from "./types.js";
 
 export type { DdpmVariance, Sampler, SamplerName, SamplerOptions, SamplerStepInput } from "./types.js";
-export { DdimSampler, DdpmSampler, DpmSolverPlusPlusSampler };
 
 import { SAMPLER_NAMES } from "../settings.js";
 

@@ -11,13 +11,10 @@ import { z } from "zod";
 import { EMBEDDING_DIM } from "../embedding.js";
 import { canonicalJson, sha256Hex } from "../hash.js";
 import { MLP_OUTPUT_DIM } from "../mlp.js";
-import { choiceSchema, numberSchema } from "../settingSchemas.js";
-import { LR_SCHEDULES, type LrSchedule, MAX_SEED, MAX_TRAINING_STEPS, SETTINGS } from "../settings.js";
+import { numberSchema, sectionShape } from "../settingSchemas.js";
+import { SETTINGS } from "../settings.js";
 import { describeIssue } from "../validation.js";
 
-export { LR_SCHEDULES, type LrSchedule, MAX_SEED };
-
-export const MAX_STEPS = MAX_TRAINING_STEPS;
 export const MAX_LAYERS = 8;
 /** Checkpoint steps used when the config names none; clipped to the run's length, which is always added. */
 export const DEFAULT_CHECKPOINTS: readonly number[] = [0, 250, 500, 1000, 2000, 5000, 10000];
@@ -32,24 +29,14 @@ export const TRAINING_ALGORITHM_VERSION = 1;
 const OBJECT = "must be an object";
 const S = SETTINGS;
 
-const datasetShape = {
-  name: choiceSchema(S.datasetName).default(S.datasetName.default),
-  n: numberSchema(S.datasetN).default(S.datasetN.default),
-  seed: numberSchema(S.datasetSeed).default(S.datasetSeed.default),
-  /** Std of the Gaussian jitter; the dataset's own default when absent. */
-  noise: numberSchema(S.datasetNoise).optional(),
-};
-
-const scheduleShape = {
-  kind: choiceSchema(S.scheduleKind).default(S.scheduleKind.default),
-  T: numberSchema(S.T).default(S.T.default),
-  betaStart: numberSchema(S.betaStart).default(S.betaStart.default),
-  betaEnd: numberSchema(S.betaEnd).default(S.betaEnd.default),
-};
+// Every scalar setting of a section comes from the registry (core/settings.ts) with its default; the
+// lists and fixed values a section has besides are written here.
+const datasetShape = sectionShape("dataset");
+const scheduleShape = sectionShape("schedule");
 
 const hiddenError = `must list 1 to ${MAX_LAYERS} layer widths`;
 const modelShape = {
-  parameterization: choiceSchema(S.parameterization).default(S.parameterization.default),
+  ...sectionShape("model"),
   hidden: z.array(numberSchema(S.layerWidth), { error: hiddenError })
     .min(1, { error: hiddenError })
     .max(MAX_LAYERS, { error: hiddenError })
@@ -59,22 +46,14 @@ const modelShape = {
 };
 
 const checkpointsError = "must be a list of integers";
+// Batch, learning rate, decay, warm-up and EMA default to the measured best for 10,000 steps on the
+// spiral (README, "Training"): batch 256 at a constant 1e-3 leaves the network underfitted.
+const { logEvery, ...trainingSettings } = sectionShape("training");
 const trainingShape = {
-  // Batch, learning rate, decay, warm-up and EMA are the measured best for 10,000 steps on the spiral
-  // (README, "Training"): batch 256 at a constant 1e-3 leaves the network underfitted.
-  steps: numberSchema(S.trainingSteps).default(S.trainingSteps.default),
-  batch: numberSchema(S.batch).default(S.batch.default),
-  lr: numberSchema(S.lr).default(S.lr.default),
-  lrSchedule: choiceSchema(S.lrSchedule).default(S.lrSchedule.default),
-  /** Steps of linear warm-up from lr/warmup to lr (0 = none; default 5% of the steps). */
-  warmup: numberSchema(S.warmup).optional(),
-  /** Decay of the exponential moving average of the weights that checkpoints store (0 = off). */
-  ema: numberSchema(S.ema).default(S.ema.default),
-  seed: numberSchema(S.trainingSeed).default(S.trainingSeed.default),
+  ...trainingSettings,
   /** Steps at which to save the weights: sorted, unique, within [0, steps]; the last step is always added. */
   checkpoints: z.array(numberSchema(S.checkpointStep), { error: checkpointsError }).optional(),
-  /** Steps per loss-history entry (default: about 1000 entries per run). */
-  logEvery: numberSchema(S.logEvery).optional(),
+  logEvery,
 };
 
 const scheduleSchema = z.strictObject(scheduleShape, { error: OBJECT }).superRefine((s, ctx) => {

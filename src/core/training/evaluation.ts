@@ -7,6 +7,7 @@ import { qSample } from "../forward.js";
 import { mlpForward } from "../mlp.js";
 import { Rng } from "../random.js";
 import { makeSchedule } from "../schedule.js";
+import { checkSetting, SETTINGS } from "../settings.js";
 import { targetCoefficients } from "./batches.js";
 import { modelDims, type TrainConfig } from "./config.js";
 
@@ -41,9 +42,7 @@ export interface EvalSet {
  * dataset, schedule and parameterization only: never on the training stream or the engine.
  */
 export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS): EvalSet {
-  if (!Number.isInteger(points) || points < 1 || points > 100_000) {
-    throw new RangeError(`evalPoints must be an integer from 1 to 100000, got ${points}`);
-  }
+  checkSetting("evalPoints", SETTINGS.datasetN, points);
   const { name, seed, noise } = config.dataset;
   const x0 = makeDataset(name, { n: points, seed: seed + EVAL_SEED, noise });
   const schedule = makeSchedule(config.schedule);

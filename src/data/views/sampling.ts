@@ -11,6 +11,7 @@ import { encodeBundle } from "../../core/floatBundle.js";
 import { datasetFloor, evaluate, type Metrics, prepareReference } from "../../core/metrics.js";
 import { sample } from "../../core/sample.js";
 import type { DdpmVariance, SamplerName } from "../../core/samplers/index.js";
+import { SAMPLER_NAMES } from "../../core/settings.js";
 import type { TrainConfig } from "../../core/training/config.js";
 import { defaultRun } from "../../io/defaultRun.js";
 import { type CheckpointModel, checkpointToOnnx, openDenoiser, readCheckpoint } from "../../io/models.js";
@@ -20,7 +21,7 @@ import { qualityTable, type QualityTable } from "../../core/quality.js";
 export const PANEL_STEPS = [10, 50, 1000];
 /** Step counts of the quality chart: roughly evenly spaced on a log axis. */
 export const QUALITY_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
-export const QUALITY_SAMPLERS: SamplerName[] = ["ddpm", "ddim", "dpm-solver++"];
+export const QUALITY_SAMPLERS: SamplerName[] = [...SAMPLER_NAMES];
 export const QUALITY_SEEDS = [0, 1, 2];
 
 /** The sampling page's settings before the reader changes anything. */

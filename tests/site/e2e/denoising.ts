@@ -110,10 +110,10 @@ export const checks: PageChecks["checks"] = {
       expect(await error(fresh, "oracle")).toBeCloseTo(oracleError(2), 9);
     });
     expect(lines).toEqual([
-      "URL parameter q=2: out of range from 0 to 1: clamped to 1.",
-      "URL parameter point=-4: out of range 0 to 2047: clamped to 0.",
+      "URL parameter q=2: must be a number in [0, 1]: clamped to 1.",
+      "URL parameter point=-4: must be an integer from 0 to 2047: clamped to 0.",
       "URL parameter from=oracle: must be one of network, blend; using the default, network.",
-      "URL parameter t=1.5: not a whole number: rounded to 2.",
+      "URL parameter t=1.5: not an integer: rounded to 2.",
     ]);
   },
 };

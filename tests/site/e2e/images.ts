@@ -1,7 +1,7 @@
 /**
  * The Images page in the browser: keyboard control of the chain, play/pause, the reader's image by file
  * picker and by drop, and the reverse replay landing back on the exact image. Expected pixels come from
- * src/lib run here in Node; expected ᾱ, SNR and β from the schedule's closed form, computed here.
+ * src/core run here in Node; expected ᾱ, SNR and β from the schedule's closed form, computed here.
  * Every control, the frame on screen included, is carried by the URL: a fresh page opened on it draws
  * the same pixels.
  */

@@ -37,7 +37,7 @@ export const checks: PageChecks["checks"] = {
       expect(await fresh.getByRole("radio", { name: "evenly in t" }).isChecked()).toBe(true);
     });
     expect(lines).toEqual([
-      "URL parameter t=5000: out of range 0 to 1000: clamped to 1000.",
+      "URL parameter t=5000: must be an integer from 0 to 1000: clamped to 1000.",
       "URL parameter dataset=nope: must be one of spiral, blob, moons, gaussians8, ring, checkerboard; using the default, spiral.",
       "URL parameter t=3 repeats “t”: the first one is used.",
     ]);

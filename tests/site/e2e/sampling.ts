@@ -1,6 +1,6 @@
 /**
  * The Sampling page in the browser: the precomputed default view and its metrics; re-sampling when a
- * control changes (the oracle's numbers checked against src/lib run here in Node, which computes the
+ * control changes (the oracle's numbers checked against src/core run here in Node, which computes the
  * same bits); a model "trained in this tab" (the default run's weights, put in sessionStorage as the
  * Train page saves them) sampling exactly like the default model; cancelling a run that a newer setting
  * replaces; staying responsive during a long run; and
@@ -267,9 +267,9 @@ export const checks: PageChecks["checks"] = {
     });
     expect(lines).toEqual([
       "URL parameter model=session: is the model trained on the Train page in this browser tab, and this tab has none; using the default, default.",
-      "URL parameter n=5: out of range 16 to 4096: clamped to 16.",
+      "URL parameter n=5: must be an integer from 16 to 4096: clamped to 16.",
       "URL parameter steps=10,50: must list 3 step counts from 1 to 1000, like 10,50,1000; using the default, 10,50,1000.",
-      "URL parameter eta=3: out of range from 0 to 1: clamped to 1.",
+      "URL parameter eta=3: must be a number in [0, 1]: clamped to 1.",
     ]);
   },
 

@@ -31,8 +31,8 @@ export const checks: PageChecks["checks"] = {
       expect(await fresh.getByRole("checkbox", { name: /^DDPM linear/ }).isChecked()).toBe(true);
     });
     expect(lines).toEqual([
-      "URL parameter betaStart=abc: must be a number from 0.000001 to 0.99; using the default, 0.0001.",
-      "URL parameter T=0: out of range 1 to 100000: clamped to 1.",
+      "URL parameter betaStart=abc: must be a number in [0.000001, 0.99]; using the default, 0.0001.",
+      "URL parameter T=0: must be an integer from 1 to 100000: clamped to 1.",
       'URL parameter draw=ddpm,bogus: "bogus" dropped: choices are ddpm, cosine, yours.',
     ]);
   },

@@ -149,7 +149,7 @@ export const checks: PageChecks["checks"] = {
     const train = page.getByRole("button", { name: "Train" });
     const message = page.locator(".train-controls [role=alert]");
     await page.getByLabel("Training steps").fill("0");
-    await expect.poll(() => message.innerText()).toBe("Not started: Training steps must be a whole number from 1 to 100000, got 0.");
+    await expect.poll(() => message.innerText()).toBe("Not started: Training steps must be an integer from 1 to 100000, got 0.");
     expect(await page.getByLabel("Training steps").getAttribute("aria-invalid")).toBe("true");
     expect(await train.isDisabled()).toBe(true);
 
@@ -206,8 +206,8 @@ export const checks: PageChecks["checks"] = {
       expect(await fresh.locator(".report-config-note").innerText()).toBe("Nothing to save: β end: must be greater than betaStart (0.0001), got 0.00005.");
     });
     expect(lines).toEqual([
-      "URL parameter lr=0: must be a number above 0 and up to 1; using the default, 0.01.",
-      "URL parameter steps=1e9: out of range 1 to 100000: clamped to 100000.",
+      "URL parameter lr=0: must be a number in (0, 1]; using the default, 0.01.",
+      "URL parameter steps=1e9: must be an integer from 1 to 100000: clamped to 100000.",
       "URL parameter backend=gpu: must be one of tfjs, tfjs-webgpu, tfjs-webgl, tfjs-wasm, tfjs-cpu, fused-wasm; using the default, tfjs.",
     ]);
   },
