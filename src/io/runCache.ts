@@ -22,12 +22,20 @@ export async function runDirFor(config: TrainConfig, runsDir = RUNS_DIR): Promis
   return join(runsDir, (await configHash(explicit)).slice(0, PREFIX));
 }
 
-async function isCompleteRun(dir: string): Promise<boolean> {
+/**
+ * What the cache folder of a config holds: a completed run of exactly that config, nothing usable (no
+ * run, an unfinished or unreadable one), or a run of another config, put there by hand (`chisel train
+ * --out data/runs/KEY --overwrite`) or edited since. Only the first is trusted.
+ */
+async function cachedRun(dir: string, hash: string): Promise<"usable" | "missing" | "foreign"> {
+  let manifest;
   try {
-    return (await loadRun(dir)).status === "completed";
+    manifest = await loadRun(dir);
   } catch {
-    return false;
+    return "missing";
   }
+  if (manifest.configHash !== hash || (await configHash(manifest.config)) !== hash) return "foreign";
+  return manifest.status === "completed" ? "usable" : "missing";
 }
 
 export interface EnsureRunOptions {
@@ -39,8 +47,13 @@ export interface EnsureRunOptions {
 /** The directory of a completed run of `config`, training it first when the cache has none. */
 export async function ensureRun(config: TrainConfig, options: EnsureRunOptions = {}): Promise<{ dir: string; trained: boolean }> {
   const explicit = { ...config, backend: config.backend ?? DEFAULT_TRAIN_BACKEND };
+  const hash = await configHash(explicit);
   const dir = await runDirFor(explicit, options.runsDir);
-  if (await isCompleteRun(dir)) return { dir, trained: false };
+  const cached = await cachedRun(dir, hash);
+  if (cached === "usable") return { dir, trained: false };
+  if (cached === "foreign") {
+    console.warn(`chisel: ${dir} holds a run of another config than the one keyed ${hash.slice(0, PREFIX)}: training the right one in its place`);
+  }
   const temporary = `${dir}.${crypto.randomUUID()}.partial`;
   const engine = await createTrainEngine(explicit);
   try {
@@ -53,7 +66,7 @@ export async function ensureRun(config: TrainConfig, options: EnsureRunOptions =
       onProgress: options.onProgress,
     });
     // Another build may have finished the same run meanwhile: keep the first, drop ours.
-    if (await isCompleteRun(dir)) {
+    if ((await cachedRun(dir, hash)) === "usable") {
       await rm(temporary, { recursive: true, force: true });
     } else {
       await rm(dir, { recursive: true, force: true });

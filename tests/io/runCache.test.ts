@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseTrainConfig } from "../../src/core/training/config.js";
+import { configHash, parseTrainConfig } from "../../src/core/training/config.js";
 import { ensureRun, runDirFor } from "../../src/io/runCache.js";
 
 describe("the run cache", () => {
@@ -35,5 +35,24 @@ describe("the run cache", () => {
     const result = await ensureRun(config3, { runsDir });
     expect(result.trained).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).status).toBe("completed");
+  });
+
+  it("retrains a completed run of another config found in a config's folder instead of trusting it", async () => {
+    const wanted = parseTrainConfig({ training: { steps: 20, batch: 32, seed: 5 }, dataset: { n: 128 } });
+    const other = parseTrainConfig({ training: { steps: 20, batch: 32, seed: 6 }, dataset: { n: 128 } });
+    const dir = await runDirFor(wanted, runsDir);
+    // What `chisel train --out data/runs/KEY --overwrite` with other settings leaves there.
+    const foreign = await ensureRun(other, { runsDir });
+    cpSync(foreign.dir, dir, { recursive: true });
+    const result = await ensureRun(wanted, { runsDir });
+    expect(result).toEqual({ dir, trained: true });
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(manifest.config.training.seed).toBe(5);
+    expect(manifest.configHash).toBe(await configHash({ ...wanted, backend: "fused-wasm" }));
+    // A manifest edited to claim the key's hash is no more trusted than one that does not.
+    const edited = { ...manifest, config: { ...manifest.config, training: { ...manifest.config.training, seed: 7 } } };
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(edited));
+    expect((await ensureRun(wanted, { runsDir })).trained).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")).config.training.seed).toBe(5);
   });
 });
