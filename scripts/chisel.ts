@@ -6,7 +6,7 @@ import type { Command } from "./cli/command.js";
 import { datasetCommand } from "./cli/dataset.js";
 import { evaluateCommand } from "./cli/evaluate.js";
 import { helpText, parseFlags, UsageError } from "./cli/flags.js";
-import { writeJson } from "./cli/output.js";
+import { checkOutPath, writeJson } from "./cli/output.js";
 import { sampleCommand } from "./cli/sample.js";
 import { scheduleCommand } from "./cli/schedule.js";
 import { trainCommand } from "./cli/train.js";
@@ -53,8 +53,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(helpText(command.name, command.summary, specs));
     return 0;
   }
+  const out = command.ownsOut ? undefined : flags.out as string | undefined;
+  if (out !== undefined) await checkOutPath("out", out); // before the work, not after it
   const document = await command.run(flags);
-  await writeJson(document, command.ownsOut ? undefined : flags.out as string | undefined);
+  await writeJson(document, out);
   return 0;
 }
 

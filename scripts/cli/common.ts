@@ -1,6 +1,8 @@
 /** Flags and helpers that several chisel commands share. */
 import { makeSchedule, type Schedule, type ScheduleKind } from "../../src/core/schedule.js";
 import { SETTINGS } from "../../src/core/settings.js";
+import type { Denoiser } from "../../src/core/denoiser.js";
+import { type CheckpointModel, type InferenceEngine, type OnnxModel, openDenoiser, readModel } from "../../src/io/models.js";
 import { settingFlag, UsageError } from "./flags.js";
 
 export const scheduleFlags = {
@@ -35,4 +37,31 @@ export function pairs(points: ArrayLike<number>): [number, number][] {
   const out: [number, number][] = [];
   for (let i = 0; i + 1 < points.length; i += 2) out.push([points[i], points[i + 1]]);
   return out;
+}
+
+/**
+ * Refuses a --step the model path overrides, rather than ignoring it: an .onnx file has no steps, and
+ * a step-NNNNNN.f32 file names its own.
+ */
+export function checkStep(step: number | undefined, model: CheckpointModel | OnnxModel, flag: string, path: string): void {
+  if (step === undefined) return;
+  if (model.kind === "onnx") throw new UsageError(`--step goes with a run directory, not an .onnx --${flag}`);
+  if (model.step !== step) throw new UsageError(`--step ${step} disagrees with --${flag} ${path}, which is step ${model.step}`);
+}
+
+/** Reads a trained --model (at --step) and opens it on --engine; each problem is one line naming its flag. */
+export async function openModel(path: string, step: number | undefined, engine: InferenceEngine): Promise<{
+  model: CheckpointModel | OnnxModel;
+  denoiser: Denoiser & { dispose?: () => void | Promise<void> };
+}> {
+  const model = await readModel(path, step).catch((error) => {
+    throw new UsageError(`--model ${path}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")}`);
+  });
+  checkStep(step, model, "model", path);
+  const denoiser = await openDenoiser(model, engine).catch((error) => {
+    const message = (error as Error).message.split("\n")[0];
+    // A RangeError is a model the engine does not take (an .onnx on tfjs); anything else is a model it cannot load.
+    throw new UsageError(error instanceof RangeError ? `--engine ${engine}: ${message}` : `--model ${path}: ${engine} cannot open it: ${message}`);
+  });
+  return { model, denoiser };
 }

@@ -1,5 +1,5 @@
 import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset, parsePoints } from "../../src/core/datasets.js";
-import { evaluate, metricFloor } from "../../src/core/metrics.js";
+import { DEFAULT_K, evaluate, metricFloor } from "../../src/core/metrics.js";
 import { Rng } from "../../src/core/random.js";
 import { defineCommand } from "./command.js";
 import { SETTINGS } from "../../src/core/settings.js";
@@ -70,6 +70,14 @@ export const evaluateCommand = defineCommand({
   async run(flags) {
     const samples = await readPointFile("samples", flags.samples!);
     const reference = await readPointFile("reference", flags.reference!);
+    // Precision and coverage need each reference point's DEFAULT_K-th neighbour; a split-half floor
+    // scores one half against the other, so each half needs that many too.
+    const referenceCount = reference.points.length / 2;
+    const least = reference.dataset ? DEFAULT_K + 1 : 2 * (DEFAULT_K + 1);
+    if (referenceCount < least) {
+      const why = reference.dataset ? "" : ` (${DEFAULT_K + 1} in each half for the split-half floor)`;
+      throw new UsageError(`--reference needs at least ${least} points${why}, got ${referenceCount}`);
+    }
     const options = { seed: flags.seed };
     const n = samples.points.length / 2;
     let floor;
@@ -81,8 +89,6 @@ export const evaluateCommand = defineCommand({
         ...metricFloor(reference.points, (d) => makeDataset(name, { n, seed: seed + d, noise }), options),
       };
     } else {
-      const referenceCount = reference.points.length / 2;
-      if (referenceCount < 4) throw new UsageError(`--reference needs at least 4 points for a split-half floor, got ${referenceCount}`);
       const [a, b] = splitHalves(reference.points, flags.seed!);
       floor = { method: "split-half", ...evaluate(b.length / 2 > n ? b.subarray(0, 2 * n) : b, a, options) };
     }

@@ -1,8 +1,9 @@
 import { checkpointToOnnx, readCheckpoint } from "../../src/io/models.js";
 import { defineCommand } from "./command.js";
+import { checkStep } from "./common.js";
 import { settingFlag, UsageError } from "./flags.js";
 import { SETTINGS } from "../../src/core/settings.js";
-import { writeFileAtomic } from "./output.js";
+import { checkOutPath, writeOutFile } from "./output.js";
 
 export const exportOnnxCommand = defineCommand({
   name: "export-onnx",
@@ -14,11 +15,13 @@ export const exportOnnxCommand = defineCommand({
     out: { type: "string", required: true, help: "the .onnx file to write" },
   },
   async run(flags) {
+    await checkOutPath("out", flags.out!);
     const model = await readCheckpoint(flags.checkpoint!, flags.step).catch((error) => {
       throw new UsageError(`--checkpoint ${flags.checkpoint}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")}`);
     });
+    checkStep(flags.step, model, "checkpoint", flags.checkpoint!);
     const bytes = checkpointToOnnx(model);
-    await writeFileAtomic(flags.out!, bytes);
+    await writeOutFile("out", flags.out!, bytes);
     const { kind, T, betaStart, betaEnd } = model.schedule;
     return {
       out: flags.out,

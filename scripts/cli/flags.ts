@@ -70,8 +70,19 @@ export function describeFlagRange(spec: NumberSpec): string {
   return describeRange(spec.setting, spec.bounds);
 }
 
+/**
+ * A number as people write it: optional sign, digits, optional fraction, optional exponent. Number()
+ * alone would also take "0x10", "0b11", " 100 ", "" (0) and "Infinity".
+ */
+const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The number `raw` spells as a plain decimal, else NaN. */
+export function parseDecimal(raw: string): number {
+  return PLAIN_DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+}
+
 export function parseNumberFlag(flag: string, spec: NumberSpec, raw: string): number {
-  const value = raw.trim() === "" ? Number.NaN : Number(raw);
+  const value = parseDecimal(raw);
   if (!inRange(spec.setting, value, spec.bounds)) throw new UsageError(`--${flag} must be ${describeFlagRange(spec)}, got ${JSON.stringify(raw)}`);
   return value;
 }
@@ -82,9 +93,9 @@ export function parseFlags<S extends FlagSpecs>(args: string[], specs: S): FlagV
   for (const [name, spec] of Object.entries(specs)) options[name] = { type: spec.type === "boolean" ? "boolean" : "string" };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: joinNegativeValues(args, specs), options, strict: true, allowPositionals: false });
   } catch (error) {
-    throw new UsageError(cleanParseArgsMessage((error as Error).message, args));
+    throw new UsageError(cleanParseArgsMessage((error as Error).message, args, specs));
   }
   const raw = parsed.values as Record<string, string | boolean | undefined>;
   const out: Record<string, unknown> = { help: raw.help === true };
@@ -114,19 +125,52 @@ export function parseFlags<S extends FlagSpecs>(args: string[], specs: S): FlagV
   return out as FlagValues<S> & { help: boolean };
 }
 
-function cleanParseArgsMessage(message: string, args: readonly string[]): string {
+/** The spec of "--name", if it is a flag (not an inherited key such as "--constructor"). */
+function flagSpec(specs: FlagSpecs, arg: string): FlagSpec | undefined {
+  const name = arg.slice(2);
+  return Object.hasOwn(specs, name) ? specs[name] : undefined;
+}
+
+/**
+ * `--T -5` as `--T=-5`: parseArgs reads a value that starts with "-" as a flag and refuses it as
+ * ambiguous. A number flag always takes a value and no flag is one dash long, so a following "-…"
+ * can only be its value; it then meets the range check like any other.
+ */
+function joinNegativeValues(args: readonly string[], specs: FlagSpecs): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--") return [...out, ...args.slice(i)];
+    const spec = args[i].startsWith("--") ? flagSpec(specs, args[i]) : undefined;
+    const next = args[i + 1];
+    if (spec?.type === "number" && next !== undefined && next.startsWith("-") && !next.startsWith("--")) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
+function cleanParseArgsMessage(message: string, args: readonly string[], specs: FlagSpecs): string {
   // parseArgs explains at length ("To specify a positional argument starting with a '-'..."): keep the first sentence.
   const unknown = message.match(/Unknown option '([^']+)'/);
   if (unknown) return `unknown flag ${unknown[1]} (see --help)`;
-  // A value that starts with "-" (a negative number) reads as a flag; the message omits the value, so find it.
+  const needsValue = (flag: string) => {
+    const spec = flagSpec(specs, flag);
+    if (spec?.type === "number") return `${flag} needs a value: ${describeFlagRange(spec)}`;
+    if (spec?.type === "choice") return `${flag} needs a value: one of ${spec.choices.join(", ")}`;
+    return `${flag} needs a value`;
+  };
+  // A value that starts with "-" reads as a flag; the message omits the value, so find it. Number
+  // flags never get here (see joinNegativeValues) unless the next word is another flag.
   const ambiguous = message.match(/Option '(--[^' ]+)' argument is ambiguous/);
   if (ambiguous) {
     const flag = ambiguous[1];
     const at = args.findIndex((arg, i) => arg === flag && args[i + 1]?.startsWith("-"));
-    if (at >= 0) return `${flag} ${args[at + 1]} is ambiguous: write ${flag}=${args[at + 1]}`;
+    if (at >= 0 && !args[at + 1].startsWith("--")) return `${flag} ${args[at + 1]} is ambiguous: write ${flag}=${args[at + 1]}`;
+    return needsValue(flag);
   }
   const missing = message.match(/Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/);
-  if (missing) return `${missing[1]} needs a value`;
+  if (missing) return needsValue(missing[1]);
   const positional = message.match(/Unexpected argument '([^']+)'/);
   if (positional) return `unexpected argument ${JSON.stringify(positional[1])} (flags look like --name value)`;
   return message.split(/\.\s/)[0];

@@ -1,10 +1,68 @@
 /**
  * Writes a command's JSON. Files are written to a temporary sibling and renamed into place, so an
- * interrupted or failed run never leaves a half-written file where a good one stood.
+ * interrupted or failed run never leaves a half-written file where a good one stood. Every problem
+ * with the file is one UsageError line that names the flag: checked before the command runs, so no
+ * work is lost to a path that could never be written, and again when writing.
  */
+import { open, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import { writeFileAtomic } from "../../src/io/files.js";
+import { UsageError } from "./flags.js";
 
 export { writeFileAtomic };
+
+/** Why a file could not be written, in a few words, from the error Node or Deno threw. */
+function reason(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const words: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    ENOSPC: "no space left on the device",
+    EDQUOT: "disk quota exceeded",
+    EROFS: "read-only file system",
+  };
+  return words[code ?? ""] ?? (error as Error).message.split("\n")[0].replace(/^[A-Z]+: /, "");
+}
+
+/**
+ * What stands at `path` for an output file: nothing or a regular file (replaced atomically), or a
+ * device or pipe such as /dev/null (written in place: renaming over it would replace the device).
+ * Throws a one-line UsageError naming `--flag` for a directory or a missing folder.
+ */
+export async function checkOutPath(flag: string, path: string): Promise<"file" | "device"> {
+  const where = `--${flag} ${path}`;
+  const folder = dirname(path);
+  // A missing path (or one under a file, ENOTDIR) is fine so far: its folder is checked below.
+  const absent = (error: unknown) => ["ENOENT", "ENOTDIR"].includes((error as { code?: string }).code ?? "");
+  const cannot = (error: unknown): never => {
+    throw new UsageError(`${where}: cannot write (${reason(error)})`);
+  };
+  const found = await stat(path).catch((error) => absent(error) ? undefined : cannot(error));
+  if (found?.isDirectory()) throw new UsageError(`${where}: is a directory`);
+  if (found && !found.isFile()) return "device";
+  const parent = await stat(folder).catch((error) => absent(error) ? undefined : cannot(error));
+  if (!parent) throw new UsageError(`${where}: no such folder ${folder}`);
+  if (!parent.isDirectory()) throw new UsageError(`${where}: ${folder} is not a folder`);
+  return "file";
+}
+
+/** Writes an output file named by `--flag` (see checkOutPath); any failure is one line naming the flag. */
+export async function writeOutFile(flag: string, path: string, data: Uint8Array | string): Promise<void> {
+  const kind = await checkOutPath(flag, path);
+  try {
+    if (kind === "file") await writeFileAtomic(path, data);
+    else {
+      const file = await open(path, "w");
+      try {
+        await file.writeFile(data);
+      } finally {
+        await file.close();
+      }
+    }
+  } catch (error) {
+    throw new UsageError(`--${flag} ${path}: cannot write (${reason(error)})`);
+  }
+}
 
 export async function writeJson(document: unknown, out: string | undefined): Promise<void> {
   const text = JSON.stringify(document) + "\n";
@@ -12,7 +70,7 @@ export async function writeJson(document: unknown, out: string | undefined): Pro
     await writeAllStdout(text);
     return;
   }
-  await writeFileAtomic(out, text);
+  await writeOutFile("out", out, text);
 }
 
 async function writeAllStdout(text: string): Promise<void> {

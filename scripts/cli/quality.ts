@@ -4,10 +4,11 @@ import { oracleDenoiser } from "../../src/core/oracle.js";
 import { makeDataset } from "../../src/core/datasets.js";
 import { integer, SAMPLER_NAMES, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
 import { makeSchedule, type Schedule } from "../../src/core/schedule.js";
-import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../src/io/models.js";
+import { INFERENCE_ENGINES, type InferenceEngine } from "../../src/io/models.js";
 import { qualityTable, type QualityRun } from "../../src/core/quality.js";
 import { defineCommand } from "./command.js";
-import { settingFlag, UsageError } from "./flags.js";
+import { openModel } from "./common.js";
+import { parseDecimal, settingFlag, UsageError } from "./flags.js";
 
 function parseList<T>(flag: string, raw: string, parse: (item: string) => T | undefined, allowed: string): T[] {
   const items = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -28,7 +29,7 @@ export const qualityCommand = defineCommand({
   flags: {
     model: { type: "string", default: "oracle", help: "oracle, a run directory, a step-NNNNNN.f32 checkpoint, or a .onnx model" },
     step: settingFlag(SETTINGS.checkpointStep, { help: "with a run directory: which checkpoint" }),
-    engine: { type: "choice", choices: INFERENCE_ENGINES, default: "ort", help: "inference engine for a trained model" },
+    engine: { type: "choice", choices: INFERENCE_ENGINES, help: "inference engine for a trained model (default ort)" },
     dataset: settingFlag(SETTINGS.datasetName, {
       default: undefined,
       help: "reference dataset (default: the run's training set; spiral for the oracle and .onnx models)",
@@ -44,21 +45,23 @@ export const qualityCommand = defineCommand({
     let denoiser: Denoiser & { dispose?: () => void | Promise<void> };
     let dataset: { name: DatasetName; n?: number; seed?: number; noise?: number };
     if (flags.model === "oracle") {
+      // Refused rather than ignored: they only mean something for a trained model.
+      if (flags.step !== undefined) throw new UsageError("--step goes with a trained --model, not the oracle");
+      if (flags.engine !== undefined) throw new UsageError("--engine goes with a trained --model, not the oracle");
       schedule = makeSchedule();
       dataset = { name: (flags.dataset ?? "spiral") as DatasetName };
       denoiser = oracleDenoiser(schedule, makeDataset(dataset.name));
     } else {
-      const model = await readModel(flags.model!, flags.step).catch((error) => {
-        throw new UsageError(`--model ${flags.model}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")}`);
-      });
+      const opened = await openModel(flags.model!, flags.step, (flags.engine ?? "ort") as InferenceEngine);
+      const model = opened.model;
       schedule = model.schedule;
       const trainedOn = model.kind === "checkpoint" ? model.manifest.config.dataset : { name: "spiral" as DatasetName };
       dataset = flags.dataset ? { name: flags.dataset as DatasetName } : trainedOn;
-      denoiser = await openDenoiser(model, flags.engine as InferenceEngine);
+      denoiser = opened.denoiser;
     }
     const samplers = parseList("samplers", flags.samplers!, (s) => (SAMPLER_NAMES as readonly string[]).includes(s) ? s as SamplerName : undefined, SAMPLER_NAMES.join(" | "));
     const steps = parseList("steps", flags.steps!, (s) => {
-      const k = Number(s);
+      const k = parseDecimal(s);
       return Number.isInteger(k) && k >= 1 && k <= schedule.T ? k : undefined;
     }, `integers from 1 to T (${schedule.T})`);
     const runs: QualityRun[] = samplers.flatMap((sampler) => steps.map((k) => ({ sampler, steps: k, spacing: flags.spacing as TimestepSpacing })));

@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/io/reports/provenance.js";
 import { assembleReport, buildReport, type BuildReportOptions, type BuildReportResult } from "../../src/io/reports/build.js";
@@ -36,6 +36,16 @@ function progressLog(name: string) {
   };
 }
 
+/** A folder flag must name a folder, or nothing yet (it is created); checked before any run starts. */
+async function checkFolderFlag(flag: string, path: string): Promise<void> {
+  const found = await stat(path).catch((error) => {
+    const code = (error as { code?: string }).code;
+    if (code === "ENOENT") return undefined;
+    throw new UsageError(`--${flag} ${path}: ${code === "ENOTDIR" ? "lies under a file, not a folder" : (error as Error).message.split("\n")[0]}`);
+  });
+  if (found && !found.isDirectory()) throw new UsageError(`--${flag} ${path}: not a folder`);
+}
+
 async function allConfigs(): Promise<string[]> {
   const names = await readdir(REPORT_CONFIGS_DIR).catch(() => [] as string[]);
   const files = names.filter((name) => name.endsWith(".json")).sort().map((name) => join(REPORT_CONFIGS_DIR, name));
@@ -71,6 +81,10 @@ export const reportCommand = defineCommand({
       } catch (error) {
         throw new UsageError(`--${(error as Error).message}`);
       }
+    }
+    for (const flag of ["reports-dir", "runs-dir"] as const) {
+      const dir = flags[flag];
+      if (dir !== undefined) await checkFolderFlag(flag, dir);
     }
     const files = flags.config === undefined ? await allConfigs() : [flags.config];
     // Every config is validated before anything is built.

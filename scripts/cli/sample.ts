@@ -4,9 +4,9 @@ import { oracleDenoiser } from "../../src/core/oracle.js";
 import { sample } from "../../src/core/sample.js";
 import { type DdpmVariance, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "../../src/core/schedule.js";
-import { INFERENCE_ENGINES, type InferenceEngine, openDenoiser, readModel } from "../../src/io/models.js";
+import { INFERENCE_ENGINES, type InferenceEngine } from "../../src/io/models.js";
 import { defineCommand } from "./command.js";
-import { pairs, scheduleFlags, scheduleFromFlags } from "./common.js";
+import { openModel, pairs, scheduleFlags, scheduleFromFlags } from "./common.js";
 import { settingFlag, UsageError } from "./flags.js";
 
 /** The schedule flags without defaults: a trained model brings its own schedule. */
@@ -23,8 +23,9 @@ export const sampleCommand = defineCommand({
       help: "oracle (the exact denoiser of --dataset), a run directory, a step-NNNNNN.f32 checkpoint, or a .onnx model",
     },
     step: settingFlag(SETTINGS.checkpointStep, { help: "with a run directory: which checkpoint (default the last)" }),
-    engine: { type: "choice", choices: INFERENCE_ENGINES, default: "ort", help: "inference engine for a trained model" },
-    dataset: settingFlag(SETTINGS.datasetName, { help: "the oracle's dataset (seed 0, 2048 points)" }),
+    // No defaults here: given with the other kind of model, they are refused rather than ignored.
+    engine: { type: "choice", choices: INFERENCE_ENGINES, help: "inference engine for a trained model (default ort)" },
+    dataset: settingFlag(SETTINGS.datasetName, { default: undefined, help: "the oracle's dataset (seed 0, 2048 points; default spiral)" }),
     sampler: settingFlag(SETTINGS.sampler),
     steps: settingFlag(SETTINGS.samplingSteps, { help: "sampling steps, from 1 to T (default T)" }),
     spacing: settingFlag(SETTINGS.spacing),
@@ -42,27 +43,28 @@ export const sampleCommand = defineCommand({
     let model: Record<string, unknown>;
     if (flags.model === "oracle") {
       if (flags.step !== undefined) throw new UsageError("--step goes with a trained --model, not the oracle");
+      if (flags.engine !== undefined) throw new UsageError("--engine goes with a trained --model, not the oracle");
+      const dataset = (flags.dataset ?? SETTINGS.datasetName.default) as DatasetName;
       schedule = scheduleFromFlags({
         schedule: flags.schedule ?? DEFAULT_SCHEDULE.kind,
         "beta-start": flags["beta-start"] ?? DEFAULT_SCHEDULE.betaStart,
         "beta-end": flags["beta-end"] ?? DEFAULT_SCHEDULE.betaEnd,
         T: flags.T ?? DEFAULT_SCHEDULE.T,
       });
-      denoiser = oracleDenoiser(schedule, makeDataset(flags.dataset as DatasetName));
-      model = { model: "oracle", dataset: flags.dataset };
+      denoiser = oracleDenoiser(schedule, makeDataset(dataset));
+      model = { model: "oracle", dataset };
     } else {
       const given = (["schedule", "beta-start", "beta-end", "T"] as const).find((name) => flags[name] !== undefined);
       if (given) throw new UsageError(`--${given} cannot be set with a trained --model: the model brings the schedule it was trained on`);
-      const loaded = await readModel(flags.model!, flags.step).catch((error) => {
-        throw new UsageError(`--model ${flags.model}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")}`);
-      });
+      if (flags.dataset !== undefined) throw new UsageError("--dataset goes with the oracle: a trained --model samples what it learned");
+      const engine = (flags.engine ?? "ort") as InferenceEngine;
+      const opened = await openModel(flags.model!, flags.step, engine);
+      const loaded = opened.model;
       schedule = loaded.schedule;
-      denoiser = await openDenoiser(loaded, flags.engine as InferenceEngine).catch((error) => {
-        throw new UsageError(`--engine ${flags.engine}: ${(error as Error).message}`);
-      });
+      denoiser = opened.denoiser;
       model = loaded.kind === "onnx"
-        ? { model: loaded.path, engine: flags.engine }
-        : { model: loaded.runDir, checkpointStep: loaded.step, engine: flags.engine };
+        ? { model: loaded.path, engine }
+        : { model: loaded.runDir, checkpointStep: loaded.step, engine };
     }
     const steps = flags.steps ?? schedule.T;
     if (steps > schedule.T) throw new UsageError(`--steps must be an integer from 1 to T (${schedule.T}), got ${steps}`);

@@ -1,7 +1,10 @@
+import { mkdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { MANIFEST_FILE } from "../../src/core/training/checkpoint.js";
 import { configHash, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
 import type { ProgressEvent } from "../../src/core/training/train.js";
 import { type Setting, SETTINGS } from "../../src/core/settings.js";
-import { createTrainEngine, DEFAULT_TRAIN_BACKEND, TRAIN_BACKENDS } from "../../src/engines/trainEngines.js";
+import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../../src/engines/trainEngines.js";
 import { runTraining } from "../../src/io/runStore.js";
 import { runtimeVersions } from "../../src/io/versions.js";
 import { defineCommand } from "./command.js";
@@ -23,6 +26,19 @@ const overrideFlags: Record<string, FlagSpec> = Object.fromEntries(
   OVERRIDDEN.map((setting) => [setting.flag, settingFlag(setting, { default: undefined, help: `${setting.path}: ${setting.help}` })]),
 );
 
+/** --out must be a folder that holds no run yet (or --overwrite), or nothing; checked before training starts. */
+async function checkRunDir(path: string, overwrite: boolean | undefined): Promise<void> {
+  const found = await stat(path).catch((error) => {
+    const code = (error as { code?: string }).code;
+    if (code === "ENOENT") return undefined;
+    throw new UsageError(`--out ${path}: ${code === "ENOTDIR" ? "lies under a file, not a folder" : (error as Error).message.split("\n")[0]}`);
+  });
+  if (found === undefined) return;
+  if (!found.isDirectory()) throw new UsageError(`--out ${path}: not a folder (train writes a run directory)`);
+  const held = await stat(join(path, MANIFEST_FILE)).then(() => true, () => false);
+  if (held && !overwrite) throw new UsageError(`--out ${path} already holds a run: choose another directory or pass --overwrite`);
+}
+
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
 export const INTERRUPTED_EXIT_CODE = 130;
 
@@ -35,7 +51,7 @@ export const trainCommand = defineCommand({
     out: { type: "string", required: true, help: "run directory to create" },
     overwrite: { type: "boolean", help: "replace a run already in --out" },
     ...overrideFlags,
-    backend: { type: "choice", choices: TRAIN_BACKENDS, help: `training engine (default ${DEFAULT_TRAIN_BACKEND})` },
+    backend: settingFlag(SETTINGS.trainBackend, { default: undefined, help: `training engine (default ${DEFAULT_TRAIN_BACKEND})` }),
     quiet: { type: "boolean", help: "no progress bar" },
   },
   async run(flags) {
@@ -58,12 +74,16 @@ export const trainCommand = defineCommand({
     } catch (error) {
       throw new UsageError(`${flags.config ? `--config ${flags.config}` : "config"}: ${(error as Error).message}`);
     }
+    await checkRunDir(flags.out!, flags.overwrite);
     const engine = await createTrainEngine(config);
     const controller = new AbortController();
     const interrupt = () => controller.abort(new Error("interrupted"));
     Deno.addSignalListener("SIGINT", interrupt);
     const bar = flags.quiet ? undefined : progressBar(Deno.stderr);
     try {
+      await mkdir(flags.out!, { recursive: true }).catch((error) => {
+        throw new UsageError(`--out ${flags.out}: cannot create the folder (${(error as Error).message.split("\n")[0].replace(/^[A-Z]+: /, "")})`);
+      });
       const { result, manifest } = await runTraining({
         config,
         engine,

@@ -4,7 +4,7 @@
  * settings are refused. Nothing is clamped silently: a value out of range marks its box invalid and a
  * message under the form names the setting and the allowed range, and no run can start until it is fixed.
  */
-import { type Bounds, describeRange, inRange, type IntegerSetting, narrowed, type NumberSetting, SETTINGS } from "../core/settings.js";
+import { type Bounds, describeRange, inRange, type IntegerSetting, narrowed, type NumberSetting, SETTINGS, type TrainBackend } from "../core/settings.js";
 import {
   DEFAULT_TRAIN_CONFIG,
   parseTrainConfig,
@@ -21,7 +21,7 @@ export const BROWSER_BACKENDS = [
   { value: "tfjs-wasm", label: "tfjs on wasm (WebAssembly, XNNPACK)" },
   { value: "tfjs-cpu", label: "tfjs on CPU (plain JavaScript)" },
   { value: "fused-wasm", label: "fused WebAssembly SIMD kernel (fastest on CPU)" },
-] as const;
+] as const satisfies readonly { value: TrainBackend; label: string }[]; // each a backend the config takes
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number]["value"];
 
 /** Bounds of the page, tighter than the config's: a browser tab is not the place for a million steps. */

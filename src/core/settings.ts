@@ -35,6 +35,19 @@ export type DdpmVariance = (typeof DDPM_VARIANCES)[number];
 export const TIMESTEP_SPACINGS = ["trailing", "logsnr"] as const;
 export type TimestepSpacing = (typeof TIMESTEP_SPACINGS)[number];
 
+/** The engines that train (engines/trainEngines.ts implements each): results differ between them. */
+export const TRAIN_BACKENDS = [
+  "fused-wasm",
+  "fused-wasm-2threads",
+  "fused-js",
+  "tfjs",
+  "tfjs-wasm",
+  "tfjs-cpu",
+  "tfjs-webgl",
+  "tfjs-webgpu",
+] as const;
+export type TrainBackend = (typeof TRAIN_BACKENDS)[number];
+
 // ── Entry types ───────────────────────────────────────────────────────────────────────────────────
 
 interface Base {
@@ -139,6 +152,19 @@ export const SETTINGS = {
   trainingSeed: integer({ path: "training.seed", flag: "seed", label: "Seed", help: "seed of initialisation and batches", min: 0, max: MAX_SEED, default: 0 }),
   checkpointStep: integer({ path: "training.checkpoints[]", flag: "step", label: "Checkpoint step", help: "a training step whose weights are saved", min: 0, max: MAX_TRAINING_STEPS }),
   logEvery: integer({ path: "training.logEvery", flag: "log-every", label: "Log every", help: "steps per loss-history entry", min: 1, max: MAX_TRAINING_STEPS }),
+  trainBackend: choice({
+    path: "backend", flag: "backend", label: "Training engine", help: "the engine that trains", choices: TRAIN_BACKENDS, default: "fused-wasm",
+    labels: {
+      "fused-wasm": "fused WebAssembly SIMD kernel",
+      "fused-wasm-2threads": "fused WebAssembly SIMD kernel, two threads",
+      "fused-js": "fused kernel in plain TypeScript",
+      tfjs: "tfjs on the first backend that starts",
+      "tfjs-wasm": "tfjs on wasm",
+      "tfjs-cpu": "tfjs on CPU",
+      "tfjs-webgl": "tfjs on WebGL",
+      "tfjs-webgpu": "tfjs on WebGPU",
+    },
+  }),
 
   // Sampling.
   sampler: choice({

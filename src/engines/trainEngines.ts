@@ -11,19 +11,11 @@
 import { initialParams } from "../core/training/train.js";
 import { modelDims, type TrainConfig } from "../core/training/config.js";
 import type { TrainEngine } from "../core/training/engine.js";
+import { SETTINGS, TRAIN_BACKENDS, type TrainBackend } from "../core/settings.js";
 
-export const TRAIN_BACKENDS = [
-  "fused-wasm",
-  "fused-wasm-2threads",
-  "fused-js",
-  "tfjs",
-  "tfjs-wasm",
-  "tfjs-cpu",
-  "tfjs-webgl",
-  "tfjs-webgpu",
-] as const;
-export type TrainBackend = (typeof TRAIN_BACKENDS)[number];
-export const DEFAULT_TRAIN_BACKEND: TrainBackend = "fused-wasm";
+// The names are registered in core/settings.ts, so that a config refuses an unknown one with its JSON path.
+export { TRAIN_BACKENDS, type TrainBackend };
+export const DEFAULT_TRAIN_BACKEND: TrainBackend = SETTINGS.trainBackend.default;
 
 export interface EngineEnvironment {
   /** Where tfjs-backend-wasm's .wasm files are served from (pages must pass it; Deno finds node_modules). */
@@ -34,22 +26,37 @@ export function isTrainBackend(name: string): name is TrainBackend {
   return (TRAIN_BACKENDS as readonly string[]).includes(name);
 }
 
+/**
+ * How each registered name is built. A Record over the names: one added to the registry without an
+ * implementation here does not compile.
+ */
+type EngineRecipe =
+  | { family: "fused"; kernel: "js" | "wasm"; threads: 1 | 2 }
+  | { family: "tfjs"; backend?: "wasm" | "cpu" | "webgl" | "webgpu" };
+const RECIPES: Record<TrainBackend, EngineRecipe> = {
+  "fused-wasm": { family: "fused", kernel: "wasm", threads: 1 },
+  "fused-wasm-2threads": { family: "fused", kernel: "wasm", threads: 2 },
+  "fused-js": { family: "fused", kernel: "js", threads: 1 },
+  tfjs: { family: "tfjs" },
+  "tfjs-wasm": { family: "tfjs", backend: "wasm" },
+  "tfjs-cpu": { family: "tfjs", backend: "cpu" },
+  "tfjs-webgl": { family: "tfjs", backend: "webgl" },
+  "tfjs-webgpu": { family: "tfjs", backend: "webgpu" },
+};
+
 /** Builds the engine `config.backend` names (default fused-wasm), starting from the config's initial weights. */
 export async function createTrainEngine(config: TrainConfig, environment: EngineEnvironment = {}): Promise<TrainEngine> {
   const backend = config.backend ?? DEFAULT_TRAIN_BACKEND;
+  // parseTrainConfig refuses unknown names; this catches a config built without it.
   if (!isTrainBackend(backend)) {
     throw new RangeError(`backend must be one of ${TRAIN_BACKENDS.join(", ")}, got ${JSON.stringify(backend)}`);
   }
+  const recipe = RECIPES[backend];
   const options = { batchSize: config.training.batch, dims: modelDims(config.model), params: initialParams(config) };
-  if (backend.startsWith("fused")) {
+  if (recipe.family === "fused") {
     const { createFusedEngine } = await import("./fused/trainer.js");
-    return createFusedEngine({
-      ...options,
-      kernel: backend === "fused-js" ? "js" : "wasm",
-      threads: backend === "fused-wasm-2threads" ? 2 : 1,
-    });
+    return createFusedEngine({ ...options, kernel: recipe.kernel, threads: recipe.threads });
   }
   const { createTfjsEngine } = await import("./tfjs/trainer.js");
-  const tfjsBackend = backend === "tfjs" ? undefined : (backend.slice("tfjs-".length) as "wasm" | "cpu" | "webgl" | "webgpu");
-  return createTfjsEngine({ ...options, backend: tfjsBackend, wasmPaths: environment.tfjsWasmPaths });
+  return createTfjsEngine({ ...options, backend: recipe.backend, wasmPaths: environment.tfjsWasmPaths });
 }

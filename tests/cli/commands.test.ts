@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,18 @@ function json(...args: string[]) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "chisel-cli-"));
+// Files the bad-input table points at: a plain file where a folder belongs, and too-small references.
+writeFileSync(join(scratch, "plain.txt"), "not a folder");
+writeFileSync(join(scratch, "five.csv"), "x,y\n1,2\n3,4\n5,6\n7,8\n9,1\n");
+writeFileSync(join(scratch, "four.json"), JSON.stringify({ name: "spiral", seed: 0, points: [[1, 2], [3, 4], [5, 6], [7, 8]] }));
+
+function isCharacterDevice(path: string): boolean {
+  try {
+    return statSync(path).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}
 
 describe("chisel CLI", () => {
   it("prints a schedule with its terminal check", () => {
@@ -91,7 +103,36 @@ describe("chisel CLI", () => {
     [["dataset", "--name", "swissroll"], /--name must be one of/],
     [["dataset", "--bogus", "1"], /unknown flag --bogus/],
     [["dataset", "--n"], /--n needs a value/],
-    [["dataset", "--noise", "-1"], /^chisel: --noise -1 is ambiguous: write --noise=-1$/m],
+    // Numbers are plain decimals: no hex, binary, octal, Infinity, padding or empty string.
+    ...["0x10", "0b11", "0o7", " 100 ", "", "Infinity"].map((raw): [string[], RegExp] => [
+      ["schedule", "--T", raw],
+      new RegExp(`--T must be an integer from 1 to 100000, got ${JSON.stringify(JSON.stringify(raw)).slice(1, -1)}`),
+    ]),
+    [["quality", "--steps", "10,0x10"], /--steps must list integers from 1 to T \(1000\), got "0x10"/],
+    // A negative number after a number flag is its value, and meets the range check.
+    [["dataset", "--noise", "-1"], /^chisel: --noise must be a number in \[0, 10\], got "-1"$/m],
+    [["schedule", "--T", "-5"], /^chisel: --T must be an integer from 1 to 100000, got "-5"$/m],
+    [["sample", "--seed", "-1"], /^chisel: --seed must be an integer from 0 to 4294967295, got "-1"$/m],
+    [["schedule", "--T", "--schedule", "cosine"], /^chisel: --T needs a value: an integer from 1 to 100000$/m],
+    [["dataset", "--out", "-x.json"], /^chisel: --out -x.json is ambiguous: write --out=-x.json$/m],
+    // Flags that only mean something for a trained model are refused with the oracle, not ignored.
+    [["sample", "--engine", "tfjs"], /--engine goes with a trained --model, not the oracle/],
+    [["quality", "--step", "3"], /--step goes with a trained --model, not the oracle/],
+    [["sample", "--stpe", "3"], /unknown flag --stpe/],
+    [["dataset", "--step", "3"], /unknown flag --step/],
+    // --out: one line naming it and the reason, before any work.
+    [["dataset", "--out", scratch], /^chisel: --out .*: is a directory$/m],
+    [["dataset", "--out", join(scratch, "missing", "x.json")], /^chisel: --out .*x\.json: no such folder .*missing$/m],
+    [["dataset", "--out", join(scratch, "plain.txt", "x.json")], /^chisel: --out .*: .*plain\.txt is not a folder$/m],
+    // The reason depends on Deno's permissions (the npm script does not grant devices): either way one line.
+    ...(isCharacterDevice("/dev/full")
+      ? [[["dataset", "--out", "/dev/full"], /^chisel: --out \/dev\/full: cannot write \(.+\)$/m] as [string[], RegExp]]
+      : []),
+    [["report", "--config", "reports/default.json", "--runs-dir", join(scratch, "plain.txt")], /^chisel: --runs-dir .*plain\.txt: not a folder$/m],
+    [["report", "--config", "reports/default.json", "--reports-dir", join(scratch, "plain.txt")], /^chisel: --reports-dir .*: not a folder$/m],
+    // Too few reference points for the k-NN metrics (k = 5) name the flag and the minimum.
+    [["evaluate", "--samples", join(scratch, "five.csv"), "--reference", join(scratch, "five.csv")], /^chisel: --reference needs at least 12 points .*, got 5$/m],
+    [["evaluate", "--samples", join(scratch, "five.csv"), "--reference", join(scratch, "four.json")], /^chisel: --reference needs at least 6 points, got 4$/m],
     [["evaluate", "--reference", "x.json"], /--samples is required/],
     [["evaluate", "--samples", "/nonexistent.json", "--reference", "/nonexistent.json"], /--samples \/nonexistent.json: no such file/],
     [["frobnicate"], /unknown command "frobnicate"/],
@@ -103,6 +144,10 @@ describe("chisel CLI", () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("leaves no temporary file behind when an --out fails", () => {
+    expect(readdirSync(scratch).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 
   it("rejects a malformed point file and keeps an existing --out file intact on failure", () => {

@@ -25,8 +25,8 @@ describe("chisel train, export-onnx and sample --model", () => {
     expect(manifest.command).toBe(`chisel train --steps 120 --seed 4 --out ${run} --quiet`);
     // A second run into the same directory is refused; nothing is lost.
     const again = chisel("train", "--steps", "10", "--out", run);
-    expect(again.code).not.toBe(0);
-    expect(again.stderr).toMatch(/already holds a run/);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^chisel: --out .* already holds a run: choose another directory or pass --overwrite$/m);
     expect(JSON.parse(readFileSync(join(run, "manifest.json"), "utf8")).status).toBe("completed");
   });
 
@@ -55,6 +55,41 @@ describe("chisel train, export-onnx and sample --model", () => {
       worst = Math.max(worst, Math.abs(p[0] - viaOnnx.samples[i][0]), Math.abs(p[1] - viaOnnx.samples[i][1]));
     });
     expect(worst).toBeLessThan(1e-3); // float32 graph vs float64 reference, over 20 steps
+  });
+
+  it("refuses a bad ONNX graph with one line and exit code 2 in sample and quality alike", () => {
+    // Valid protobuf and metadata, but an operator onnxruntime does not know: it fails only when opened.
+    const bytes = readFileSync(join(scratch, "model.onnx"));
+    expect(bytes.indexOf("Gemm")).toBeGreaterThan(0);
+    for (let at = bytes.indexOf("Gemm"); at >= 0; at = bytes.indexOf("Gemm", at)) bytes.write("Zzzz", at);
+    const broken = join(scratch, "broken-op.onnx");
+    writeFileSync(broken, bytes);
+    for (const command of ["sample", "quality"]) {
+      const result = chisel(command, "--model", broken, "--steps", "2");
+      expect(result.code, command).toBe(2);
+      expect(result.stderr, command).toMatch(/^chisel: --model .*broken-op\.onnx: ort cannot open it: /);
+      expect(result.stderr.trim().split("\n"), command).toHaveLength(1);
+    }
+  });
+
+  it("refuses a --step that the model path overrides instead of ignoring it", () => {
+    const cases: [string[], RegExp][] = [
+      [["sample", "--model", join(scratch, "model.onnx"), "--step", "0"], /--step goes with a run directory, not an \.onnx --model/],
+      [["quality", "--model", join(scratch, "model.onnx"), "--step", "0"], /--step goes with a run directory, not an \.onnx --model/],
+      [["sample", "--model", join(run, "step-000120.f32"), "--step", "0"], /--step 0 disagrees with --model .*step-000120\.f32, which is step 120/],
+      [["export-onnx", "--checkpoint", join(run, "step-000120.f32"), "--step", "0", "--out", join(scratch, "y.onnx")], /--step 0 disagrees with --checkpoint/],
+      [["export-onnx", "--checkpoint", run, "--out", scratch], /--out .*: is a directory/],
+      [["sample", "--model", run, "--dataset", "moons"], /--dataset goes with the oracle/],
+    ];
+    for (const [args, message] of cases) {
+      const result = chisel(...args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(existsSync(join(scratch, "y.onnx"))).toBe(false);
+    // The same step as the file's is no contradiction.
+    expect(chisel("sample", "--model", join(run, "step-000120.f32"), "--step", "120", "--steps", "2", "--n", "2").code).toBe(0);
   });
 
   it("refuses a tampered checkpoint with one line and exit code 2", () => {
@@ -92,6 +127,24 @@ describe("chisel train, export-onnx and sample --model", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("refuses an --out that is a file, before training", () => {
+    const file = join(scratch, "a-file");
+    writeFileSync(file, "precious");
+    const result = chisel("train", "--steps", "5", "--out", file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^chisel: --out .*a-file: not a folder \(train writes a run directory\)$/m);
+    expect(readFileSync(file, "utf8")).toBe("precious");
+  });
+
+  it("refuses an unknown backend in a config file with its JSON path", () => {
+    const config = join(scratch, "cuda.json");
+    writeFileSync(config, JSON.stringify({ backend: "cuda" }));
+    const result = chisel("train", "--config", config, "--out", join(scratch, "never"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^chisel: --config .*cuda\.json: backend: must be one of fused-wasm, .*, got "cuda"$/m);
+    expect(existsSync(join(scratch, "never"))).toBe(false);
   });
 
   it("names the JSON path of a bad config file", () => {

@@ -8,6 +8,7 @@ import {
   type TrainConfig,
 } from "../../src/core/training/config.js";
 import { learningRate } from "../../src/core/training/learningRate.js";
+import { TRAIN_BACKENDS } from "../../src/core/settings.js";
 
 const DEFAULTS = {
   dataset: { name: "spiral", n: 2048, seed: 0 },
@@ -87,6 +88,13 @@ describe("parseTrainConfig: defaults", () => {
   });
 });
 
+describe("parseTrainConfig: backends", () => {
+  it("takes every registered engine name and leaves an absent one absent", () => {
+    for (const backend of TRAIN_BACKENDS) expect(parseTrainConfig({ backend }).backend).toBe(backend);
+    expect(parseTrainConfig({}).backend).toBeUndefined();
+  });
+});
+
 describe("parseTrainConfig: each bad input names its JSON path and range", () => {
   const cases: [unknown, string][] = [
     [{ training: { lr: 2 } }, "training.lr: must be a number in (0, 1], got 2"],
@@ -142,7 +150,9 @@ describe("parseTrainConfig: each bad input names its JSON path and range", () =>
     [{ model: { hidden: [128, 0] } }, "model.hidden[1]: must be an integer from 1 to 1024, got 0"],
     [{ model: { hidden: [1025] } }, "model.hidden[0]: must be an integer from 1 to 1024, got 1025"],
     [{ model: { embeddingDim: 16 } }, "model.embeddingDim: must be 32, got 16"],
-    [{ backend: "" }, 'backend: must be a non-empty string, got ""'],
+    [{ backend: "" }, `backend: must be one of ${TRAIN_BACKENDS.join(", ")}, got ""`],
+    [{ backend: "cuda" }, `backend: must be one of ${TRAIN_BACKENDS.join(", ")}, got "cuda"`],
+    [{ backend: 3 }, `backend: must be one of ${TRAIN_BACKENDS.join(", ")}, got 3`],
     [{ training: [] }, "training: must be an object, got []"],
     [{ dataset: null }, "dataset: must be an object, got null"],
     [3, "config: must be an object, got 3"],

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { EMBEDDING_DIM } from "../embedding.js";
 import { canonicalJson, sha256Hex } from "../hash.js";
 import { MLP_OUTPUT_DIM } from "../mlp.js";
-import { numberSchema, sectionShape } from "../settingSchemas.js";
+import { choiceSchema, numberSchema, sectionShape } from "../settingSchemas.js";
 import { SETTINGS } from "../settings.js";
 import { describeIssue } from "../validation.js";
 
@@ -102,8 +102,8 @@ export const trainConfigSchema = z.strictObject({
   schedule: scheduleSchema.prefault({}),
   model: z.strictObject(modelShape, { error: OBJECT }).prefault({}),
   training: trainingSchema.prefault({}),
-  /** The engine/backend that trains ("tfjs-wasm", "fused-wasm-simd", …): results differ between them. */
-  backend: z.string({ error: "must be a non-empty string" }).min(1, { error: "must be a non-empty string" }).optional(),
+  /** The engine that trains ("fused-wasm", "tfjs-wasm", …): results differ between them. Absent: the default engine. */
+  backend: choiceSchema(S.trainBackend).optional(),
 }, { error: OBJECT });
 
 /** A validated config with every default filled (checkpoints and logEvery included). */
