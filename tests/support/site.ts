@@ -5,6 +5,9 @@
  * project's dist/ nor reuses its loader cache, and proves the site builds offline. Test files run in
  * separate workers: the first to call builtSite() takes a lock (an atomic mkdir in the run's folder from
  * e2eSetup.ts) and builds; the others wait for its result file.
+ *
+ * The copy publishes one more report than the project, HOSTILE_REPORT (tests/support/hostileReport.ts):
+ * the default report with hostile text, so that the e2e checks see config text reach a page as text.
  */
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
@@ -12,6 +15,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
+import { publishHostileReport } from "./hostileReport.js";
 
 export const project = fileURLToPath(new URL("../..", import.meta.url));
 /** Everything that is not source: dependencies, git state, earlier outputs and Framework's caches. */
@@ -33,6 +37,7 @@ export interface Site {
 async function build(work: string): Promise<Site> {
   cpSync(project, work, { recursive: true, filter: (source) => !SKIP.has(source.split(/[\\/]/).pop()!) });
   symlinkSync(join(project, "node_modules"), join(work, "node_modules"), "dir");
+  publishHostileReport(join(work, "data", "reports"), "default");
   // Framework reaches the network only through fetch: make every call fail, as on a machine offline.
   const offline = join(work, "offline.mjs");
   writeFileSync(offline, 'globalThis.fetch = async (url) => { throw new Error(`network access: ${url}`); };\n');

@@ -9,6 +9,7 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Report, ReportSummary } from "../../core/reports/report.js";
 import { CONFIG_FILE, loadReport, REPORT_FILE, reportDirFor, REPORTS_DIR, reportSummaries } from "../../io/reports/read.js";
+import { inertLine } from "./inertText.js";
 
 const TEMPLATE = new URL("../../reports/[name].template.md", import.meta.url);
 const RUN_ID = /^run-\d+$/;
@@ -44,16 +45,26 @@ export async function reportFile(
   return new Uint8Array(await readFile(path));
 }
 
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "$": "&#36;" };
-
-/** Text from a config as inert HTML: no markup, and no "${…}", which Framework would run as code. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'$]/g, (c) => ENTITIES[c]);
+/** Paragraphs (split at blank lines), each one inert line, so Markdown leaves them alone. */
+function paragraphs(text: string): string {
+  return String(text).split(/\n\s*\n/).map((p) => `<p>${inertLine(p)}</p>`).join("\n");
 }
 
-/** Paragraphs (split at blank lines), each one line, so Markdown leaves them alone. */
-function paragraphs(text: string): string {
-  return text.split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p.replace(/\s+/g, " ").trim())}</p>`).join("\n");
+/**
+ * The report's file paths as the page names them, checked against what the file loaders serve: they
+ * go into links and into FileAttachment calls, where Framework would copy whatever a path names.
+ */
+function checkPaths(name: string, report: Report): void {
+  const check = (path: string, type: ReportFileType) => {
+    const [run, file, ...rest] = String(path).split("/");
+    if (rest.length > 0 || !RUN_ID.test(run) || !file?.endsWith(`.${type}`) || !FILE_STEM.test(file.slice(0, -type.length - 1))) {
+      throw new RangeError(`report ${name}: ${JSON.stringify(path)} is not a run-K/name.${type} file`);
+    }
+  };
+  for (const run of report.runs) {
+    check(`${run.id}/${run.checkpoint.file}`, "f32");
+    for (const s of run.samples) check(`${run.id}/${s.file}`, "csv");
+  }
 }
 
 /**
@@ -61,9 +72,9 @@ function paragraphs(text: string): string {
  * .text() on the spot: Framework infers the reader from the call, and a bare .csv attachment would
  * make it bundle d3-dsv from a CDN.
  */
-function attachments(report: Report): string {
+function attachments(name: string, report: Report): string {
   const lines = report.runs.flatMap((run) =>
-    run.samples.map((s) => `  [${JSON.stringify(`${run.id}/${s.file}`)}, FileAttachment(${JSON.stringify(`./${report.name}/${run.id}/${s.file}`)}).text()]`)
+    run.samples.map((s) => `  [${JSON.stringify(`${run.id}/${s.file}`)}, FileAttachment(${JSON.stringify(`./${name}/${run.id}/${s.file}`)}).text()]`)
   );
   return ["```js", "const sampleTexts = new Map([", lines.join(",\n"), "]);", "```"].join("\n");
 }
@@ -72,13 +83,13 @@ function kilobytes(bytes: number): string {
   return `${Math.round(bytes / 1024)} kB`;
 }
 
-function downloads(report: Report): string {
+function downloads(name: string, report: Report): string {
   const link = (path: string, text: string, bytes?: number) =>
-    `<a download="${escapeHtml(`${report.name}-${path.replaceAll("/", "-")}`)}" href="./${escapeHtml(`${report.name}/${path}`)}">${escapeHtml(text)}</a>` +
+    `<a download="${inertLine(`${name}-${path.replaceAll("/", "-")}`)}" href="./${inertLine(`${name}/${path}`)}">${inertLine(text)}</a>` +
     (bytes === undefined ? "" : ` <small>(${kilobytes(bytes)})</small>`);
   const rows = report.runs.map((run) => {
     const csv = run.samples.map((s) => link(`${run.id}/${s.file}`, `${s.samplerId} × ${s.steps}`)).join(" · ");
-    return `<tr><td>${escapeHtml(run.label)}</td>` +
+    return `<tr><td>${inertLine(run.label)}</td>` +
       `<td>${link(`${run.id}/${run.checkpoint.file}`, run.checkpoint.file, run.checkpoint.bytes)} + ${link(`${run.id}/manifest.json`, "manifest.json", run.manifest.bytes)}</td>` +
       `<td>${link(`${run.id}/model.onnx`, "model.onnx", run.onnx.bytes)}</td><td>${csv}</td></tr>`;
   });
@@ -86,23 +97,28 @@ function downloads(report: Report): string {
     `<p>${link(CONFIG_FILE, "The report config")} (what <code>chisel report --config</code> takes) · ${link(REPORT_FILE, "report.json")} (every number on this page)</p>`,
     '<div style="overflow-x: auto"><table class="report-downloads">',
     "<thead><tr><th>run</th><th>checkpoint (float32) and manifest</th><th>ONNX</th><th>samples (CSV, seed " +
-    `${report.seeds[0]})</th></tr></thead>`,
+    `${inertLine(String(report.seeds[0]))})</th></tr></thead>`,
     `<tbody>${rows.join("\n")}</tbody></table></div>`,
   ].join("\n");
 }
 
-/** The Markdown page of a published report. */
+/**
+ * The Markdown page of a published report. Every text from report.json (title, description, labels,
+ * paths, the date) goes in through inertLine, and file paths must be ones the loaders serve, so the
+ * report can add no code, element or file to the page.
+ */
 export async function reportPage(name: string, reportsDir = REPORTS_DIR): Promise<string> {
   const report = await loadReport(name, reportsDir);
+  checkPaths(name, report);
   const template = await readFile(TEMPLATE, "utf8");
   const source = report.provenance.command?.match(/--config (\S+)/)?.[1] ?? `reports/${name}.json`;
   const fill: Record<string, string> = {
-    title: escapeHtml(report.title),
+    title: inertLine(report.title),
     description: report.description === undefined ? "" : paragraphs(report.description),
-    date: escapeHtml(report.provenance.date.slice(0, 10)),
-    config: escapeHtml(source),
-    attachments: attachments(report),
-    downloads: downloads(report),
+    date: inertLine(String(report.provenance.date).slice(0, 10)),
+    config: inertLine(source),
+    attachments: attachments(name, report),
+    downloads: downloads(name, report),
   };
   return template.replace(/\{\{(\w+)\}\}/g, (match, key: string) => fill[key] ?? match);
 }

@@ -4,9 +4,12 @@
  * `pages`, so these checks follow the index's links to every report and check each page: it renders
  * with no error, draws the loss curves and one sample panel per sampler (or run) × step count, tabulates
  * every row against the floor, and serves downloads that are the published files (same SHA-256; the ONNX
- * runs in onnxruntime-web, the CSV parses). Expected counts and hashes come from data/reports/ read here.
+ * runs in onnxruntime-web, the CSV parses). Expected counts and hashes come from the built copy's
+ * data/reports/, which also publishes HOSTILE_REPORT: its config text must show as text, never as code or
+ * elements.
  */
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { createOrtDenoiser } from "../../../src/engines/onnx/ortDenoiser.js";
@@ -14,15 +17,22 @@ import { parsePoints } from "../../../src/core/datasets.js";
 import type { Report } from "../../../src/core/reports/report.js";
 import { listReports, loadReport } from "../../../src/io/reports/read.js";
 import type { PageChecks } from "../../support/browser.js";
+import { HOSTILE_REPORT, HOSTILE_TEXT } from "../../support/hostileReport.js";
+import { builtSite } from "../../support/site.js";
 
 export const path = "/reports/";
 
 /** The sample points in the panels (each panel also draws 512 points of the data underneath). */
 const BACKGROUND = 512;
 
+/** The reports the built site publishes (the project's, and HOSTILE_REPORT). */
 async function published(): Promise<Report[]> {
-  return Promise.all((await listReports()).map((name) => loadReport(name)));
+  const dir = join((await builtSite()).work, "data", "reports");
+  return Promise.all((await listReports(dir)).map((name) => loadReport(name, dir)));
 }
+
+/** A one-line place's text as the page shows it: whitespace runs as one space. */
+const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
 
 /** Opens a page of the site by a link's href, relative to the page that holds it, and waits until it has drawn. */
 async function follow(page: Page, href: string): Promise<void> {
@@ -49,7 +59,7 @@ async function circles(page: Page): Promise<number> {
 export const checks: PageChecks["checks"] = {
   "lists every published report with its headline, linked to its page": async (page) => {
     const reports = await published();
-    expect(reports.length).toBeGreaterThanOrEqual(3);
+    expect(reports.length).toBeGreaterThanOrEqual(4);
     const links = page.locator("table.report-index tbody a");
     await expect.poll(() => links.count()).toBe(reports.length);
     expect(await links.allTextContents()).toEqual(reports.map((r) => r.title));
@@ -64,7 +74,7 @@ export const checks: PageChecks["checks"] = {
       await follow(page, `./${report.name}.html`);
       const main = page.locator("#observablehq-main");
       expect(await main.locator(".observablehq--error").allTextContents(), report.name).toEqual([]);
-      expect(await main.locator("h1").innerText()).toBe(report.title);
+      expect(await main.locator("h1").innerText()).toBe(oneLine(report.title));
 
       // Samples: one panel per sampler × step count (a sweep: per run × step count, for one sampler).
       const sweep = report.runs.length > 1;
@@ -114,5 +124,33 @@ export const checks: PageChecks["checks"] = {
         expect(await circles(page)).toBe(panels * (report.n + BACKGROUND));
       }
     }
+  },
+
+  "shows a report's config text as text: no code, script or element comes from it": async (page) => {
+    const report = (await published()).find((r) => r.name === HOSTILE_REPORT)!;
+    expect(report, HOSTILE_REPORT).toBeDefined();
+    // The index: the title is the link's text, and the page has no element the text could make.
+    const links = page.locator("table.report-index tbody a");
+    await expect.poll(() => links.allTextContents()).toContain(report.title);
+    await follow(page, `./${HOSTILE_REPORT}.html`);
+    const main = page.locator("#observablehq-main");
+    expect(await main.locator(".observablehq--error").allTextContents()).toEqual([]);
+    // Nothing ran: no `${…}` cell, no fenced js cell, no script or onerror handler.
+    expect(await page.evaluate(() => (globalThis as { pwned?: unknown }).pwned)).toBeUndefined();
+    expect(await main.locator("script, img, iframe, object, embed").count()).toBe(0);
+    const handlers = await main.evaluate((root) =>
+      [...root.querySelectorAll("*")].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name) || /^\s*javascript:/i.test(a.value)).map((a) => `${e.tagName} ${a.name}`))
+    );
+    expect(handlers).toEqual([]);
+    // The text shows literally where the page names it: the title, each description paragraph, the run
+    // label (downloads and provenance), the config path, the config itself.
+    expect(await main.locator("h1").innerText()).toBe(oneLine(report.title));
+    const paragraphs = await main.locator("p").allInnerTexts();
+    for (const text of report.description!.split(/\n\s*\n/).map(oneLine).filter(Boolean)) expect(paragraphs).toContain(text);
+    expect(paragraphs.join("\n")).toContain("<script>window.pwned=1</script>");
+    expect(await main.locator("table.report-downloads tbody td").first().innerText()).toBe(oneLine(report.runs[0].label));
+    expect(await main.locator(".report-provenance").innerText()).toContain(oneLine(report.runs[0].label));
+    expect(await main.locator("p code").first().innerText()).toBe(HOSTILE_TEXT[1].replace(/\s+/g, ""));
+    expect(await main.locator("details pre").textContent()).toBe(JSON.stringify(report.config, null, 2));
   },
 };
