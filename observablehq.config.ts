@@ -1,5 +1,6 @@
 // Observable Framework config for a site that builds, previews and runs with no network access.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -72,6 +73,80 @@ forgetStaleReports();
 /** Deno from node_modules by absolute path, so loaders run whatever the PATH of the build. */
 const deno = here("./node_modules/.bin/deno");
 
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/**
+ * The symlinks under `folder` that lead out of it (or nowhere: writing through a dangling link creates
+ * its target). Deno checks a path as written, so --allow-write=data/runs alone lets a write through such
+ * a link land anywhere. Loaders cannot make new links (Deno requires unscoped permissions for that).
+ */
+function linksLeaving(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  const real = realpathSync(folder);
+  const links: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.isSymbolicLink()) {
+        const target = existsSync(path) ? realpathSync(path) : undefined;
+        if (target === undefined || !isInside(target, real)) links.push(path);
+      }
+    }
+  };
+  visit(folder);
+  return links;
+}
+
+/**
+ * The permissions of a data loader of the project in folder `project`: read the project, write trained
+ * runs into data/runs, nothing else. Absolute paths, so no working directory widens them. Exported for
+ * tests/site/loaderPermissions.test.ts, which checks them on a scratch project.
+ */
+export function loaderFlags(project: string): string[] {
+  // Real paths: Deno loads modules, and loaders find data/ from them, by real path.
+  const root = realpathSync(project);
+  const runs = join(root, "data", "runs");
+  // Where node_modules really is (a worktree's may be a link to another checkout's): Deno loads npm
+  // packages from their real path, and onnxruntime reads its .wasm from there.
+  const modules = existsSync(join(root, "node_modules")) ? realpathSync(join(root, "node_modules")) : undefined;
+  const reads = [root, ...(modules && !isInside(modules, root) ? [modules] : [])];
+  const escaping = linksLeaving(runs);
+  // Deno splits these lists at commas, and has no escape for one.
+  for (const path of [...reads, runs, ...escaping]) {
+    if (path.includes(",")) throw new Error(`${path}: a path with a comma cannot be given to Deno's permission flags`);
+  }
+  return [
+    // Throw on any permission not granted here (env, sys, run, ffi included) instead of asking.
+    "--no-prompt",
+    // The project's settings (sloppy imports), not a deno.json a loader's folder might hold.
+    `--config=${join(root, "deno.json")}`,
+    // npm packages from node_modules only, whatever deno.json says: "auto" or "none" would download them.
+    "--node-modules-dir=manual",
+    // No module from a URL: Deno otherwise imports from deno.land, jsr.io, esm.sh, jsDelivr… by default,
+    // jsr: specifiers included. --no-remote refuses even ones in Deno's cache.
+    "--no-remote",
+    "--deny-import",
+    // Anything Deno would still have to download (an npm package missing from its cache) fails instead.
+    "--cached-only",
+    // Deno writes deno.lock itself, unchecked by --allow-write; loaders need none.
+    "--no-lock",
+    // No fetch, socket or DNS lookup: denied anyway without --allow-net, and an --allow-net added later cannot undo it.
+    "--deny-net",
+    `--allow-read=${reads.join(",")}`,
+    // Runs trained on first use. A loader's output goes to stdout, which Framework writes.
+    `--allow-write=${runs}`,
+    // Links in data/runs that lead out of it: neither read nor written through.
+    ...(escaping.length ? [`--deny-read=${escaping.join(",")}`, `--deny-write=${escaping.join(",")}`] : []),
+  ];
+}
+
+/** What every .ts data loader may do (see loaderFlags). */
+export const LOADER_FLAGS = loaderFlags(here("."));
+
 export default {
   root: "src",
   title: "chisel",
@@ -95,6 +170,6 @@ export default {
   // An empty icon, so browsers do not request /favicon.ico.
   head: '<link rel="icon" href="data:,">',
   footer: "chisel: denoising diffusion on 2D data.",
-  // Loaders read trained runs (and train missing ones into data/runs/); never prompt.
-  interpreters: { ".ts": [deno, "run", "--no-prompt", "--allow-read", "--allow-write=data/runs"] },
+  // Loaders read trained runs and train missing ones into data/runs/, with no network (LOADER_FLAGS).
+  interpreters: { ".ts": [deno, "run", ...LOADER_FLAGS] },
 };

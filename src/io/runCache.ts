@@ -61,6 +61,7 @@ export async function ensureRun(config: TrainConfig, options: EnsureRunOptions =
       config: explicit,
       engine,
       runDir: temporary,
+      within: options.runsDir ?? RUNS_DIR,
       command: options.command ?? "ensureRun (src/io/runCache.ts)",
       versions: await runtimeVersions(engine.name),
       onProgress: options.onProgress,

@@ -9,6 +9,7 @@
 
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { assertInsideRunFolder } from "./confine.js";
 import { writeFileAtomic } from "./files.js";
 import {
   addCheckpoint,
@@ -127,6 +128,11 @@ export interface RunTrainingOptions {
   overwrite?: boolean;
   /** Evaluation points per timestep bucket (see train). */
   evalPoints?: number;
+  /**
+   * The runs folder runDir must stay in once symlinks are resolved (ensureRun's): Deno's --allow-write
+   * does not resolve them, so a link inside the folder could otherwise lead the run anywhere.
+   */
+  within?: string;
 }
 
 export interface RunTrainingResult {
@@ -142,6 +148,8 @@ export interface RunTrainingResult {
  */
 export async function runTraining(options: RunTrainingOptions): Promise<RunTrainingResult> {
   const { config, engine, runDir } = options;
+  // Before mkdir, which would itself create folders through a link.
+  if (options.within !== undefined) await assertInsideRunFolder(runDir, options.within);
   await mkdir(runDir, { recursive: true });
   const existing = await stat(join(runDir, MANIFEST_FILE)).then(() => true, () => false);
   if (existing && !options.overwrite) {
