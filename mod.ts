@@ -60,7 +60,8 @@ export {
   type TrainConfig,
 } from "./src/core/training/config.js";
 export { train, TrainingDivergedError } from "./src/core/training/train.js";
-export { createTrainEngine, TRAIN_BACKENDS, type TrainBackend } from "./src/engines/trainEngines.js";
+export { createTrainEngine } from "./src/engines/trainEngines.js";
+export { TRAIN_BACKENDS, type TrainBackend } from "./src/core/settings.js";
 export { loadCheckpoint, loadRun, runTraining } from "./src/io/runStore.js";
 /** The run of a config from the cache under data/runs/, trained first when missing. */
 export { ensureRun, runDirFor } from "./src/io/runCache.js";

@@ -12,6 +12,7 @@ import {
   inRange,
   type IntegerSetting,
   type NumberSetting,
+  parseDecimal,
   type Setting,
 } from "../../src/core/settings.js";
 
@@ -74,13 +75,6 @@ export function describeFlagRange(spec: NumberSpec): string {
  * A number as people write it: optional sign, digits, optional fraction, optional exponent. Number()
  * alone would also take "0x10", "0b11", " 100 ", "" (0) and "Infinity".
  */
-const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** The number `raw` spells as a plain decimal, else NaN. */
-export function parseDecimal(raw: string): number {
-  return PLAIN_DECIMAL.test(raw) ? Number(raw) : Number.NaN;
-}
-
 export function parseNumberFlag(flag: string, spec: NumberSpec, raw: string): number {
   const value = parseDecimal(raw);
   if (!inRange(spec.setting, value, spec.bounds)) throw new UsageError(`--${flag} must be ${describeFlagRange(spec)}, got ${JSON.stringify(raw)}`);

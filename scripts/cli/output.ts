@@ -4,12 +4,10 @@
  * with the file is one UsageError line that names the flag: checked before the command runs, so no
  * work is lost to a path that could never be written, and again when writing.
  */
-import { open, stat } from "node:fs/promises";
+import { access, constants, lstat, open, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { writeFileAtomic } from "../../src/io/files.js";
 import { UsageError } from "./flags.js";
-
-export { writeFileAtomic };
 
 /** Why a file could not be written, in a few words, from the error Node or Deno threw. */
 function reason(error: unknown): string {
@@ -20,6 +18,7 @@ function reason(error: unknown): string {
     ENOSPC: "no space left on the device",
     EDQUOT: "disk quota exceeded",
     EROFS: "read-only file system",
+    ENOENT: "no such file or folder",
   };
   return words[code ?? ""] ?? (error as Error).message.split("\n")[0].replace(/^[A-Z]+: /, "");
 }
@@ -37,12 +36,20 @@ export async function checkOutPath(flag: string, path: string): Promise<"file" |
   const cannot = (error: unknown): never => {
     throw new UsageError(`${where}: cannot write (${reason(error)})`);
   };
+  // A rename would replace the link itself and leave its target as it was (/dev/stdout is a link too).
+  const link = await lstat(path).catch((error) => absent(error) ? undefined : cannot(error));
+  if (link?.isSymbolicLink()) throw new UsageError(`${where}: is a link; name the file itself (leave --${flag} out to print to stdout)`);
   const found = await stat(path).catch((error) => absent(error) ? undefined : cannot(error));
   if (found?.isDirectory()) throw new UsageError(`${where}: is a directory`);
-  if (found && !found.isFile()) return "device";
+  if (found && !found.isFile()) {
+    if (!found.isCharacterDevice() && !found.isFIFO()) throw new UsageError(`${where}: is neither a file, a character device nor a pipe`);
+    return "device";
+  }
   const parent = await stat(folder).catch((error) => absent(error) ? undefined : cannot(error));
   if (!parent) throw new UsageError(`${where}: no such folder ${folder}`);
   if (!parent.isDirectory()) throw new UsageError(`${where}: ${folder} is not a folder`);
+  // The temporary sibling is created in the folder: it must take new files.
+  await access(folder, constants.W_OK).catch(cannot);
   return "file";
 }
 

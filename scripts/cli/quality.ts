@@ -2,13 +2,13 @@ import type { DatasetName } from "../../src/core/datasets.js";
 import type { Denoiser } from "../../src/core/denoiser.js";
 import { oracleDenoiser } from "../../src/core/oracle.js";
 import { makeDataset } from "../../src/core/datasets.js";
-import { integer, SAMPLER_NAMES, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
+import { integer, parseDecimal, SAMPLER_NAMES, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
 import { makeSchedule, type Schedule } from "../../src/core/schedule.js";
 import { INFERENCE_ENGINES, type InferenceEngine } from "../../src/io/models.js";
 import { qualityTable, type QualityRun } from "../../src/core/quality.js";
 import { defineCommand } from "./command.js";
 import { openModel } from "./common.js";
-import { parseDecimal, settingFlag, UsageError } from "./flags.js";
+import { settingFlag, UsageError } from "./flags.js";
 
 function parseList<T>(flag: string, raw: string, parse: (item: string) => T | undefined, allowed: string): T[] {
   const items = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");

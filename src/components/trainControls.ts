@@ -4,7 +4,17 @@
  * settings are refused. Nothing is clamped silently: a value out of range marks its box invalid and a
  * message under the form names the setting and the allowed range, and no run can start until it is fixed.
  */
-import { type Bounds, describeRange, inRange, type IntegerSetting, narrowed, type NumberSetting, SETTINGS, type TrainBackend } from "../core/settings.js";
+import {
+  type Bounds,
+  describeRange,
+  inRange,
+  type IntegerSetting,
+  narrowed,
+  type NumberSetting,
+  parseDecimal,
+  SETTINGS,
+  type TrainBackend,
+} from "../core/settings.js";
 import {
   DEFAULT_TRAIN_CONFIG,
   parseTrainConfig,
@@ -87,7 +97,7 @@ export const TRAIN_URL_STATE: FieldSpec<string | number>[] = [
 
 /** Why a typed value is refused, in the registry's words, or undefined when it is fine. */
 export function numberProblem(text: string, { setting, bounds }: NumberSpec): string | undefined {
-  const value = text.trim() === "" ? NaN : Number(text);
+  const value = parseDecimal(text.trim());
   if (inRange(setting, value, bounds)) return undefined;
   const got = Number.isFinite(value) ? String(value) : text.trim() === "" ? "nothing" : JSON.stringify(text);
   return `${setting.label} must be ${describeRange(setting, bounds)}, got ${got}`;

@@ -12,7 +12,7 @@
  * "+" (in "dpm-solver++"); the reader takes "+" literally, never as a space.
  */
 
-import { type Bounds, describeRange, narrowed, type NumericRange, type Setting } from "../core/settings.js";
+import { type Bounds, describeRange, narrowed, type NumericRange, parseDecimal, type Setting } from "../core/settings.js";
 
 /** What a field makes of the text of its parameter: a value (maybe adjusted, with a note), or a refusal. */
 export type Parsed<V> = { value: V; note?: string } | { refused: string };
@@ -39,11 +39,9 @@ export interface UrlState<V extends UrlValues = UrlValues> {
 /** A number as the URL and the messages write it: the shortest text that reads back to the same double. */
 const show = (value: number) => String(value);
 
+/** A URL's number: plain decimals only (Number("0x1f") is 31), around spaces a link may pick up. */
 function readNumber(text: string): number | undefined {
-  const trimmed = text.trim();
-  // Number("") is 0 and Number("0x1f") is 31: only decimal notation is a number here.
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed)) return undefined;
-  const value = Number(trimmed);
+  const value = parseDecimal(text.trim());
   return Number.isFinite(value) ? value : undefined;
 }
 

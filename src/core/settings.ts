@@ -242,6 +242,14 @@ export function inRange(setting: NumericRange, value: number, bounds: Bounds = {
   return (minExclusive ? value > min : value >= min) && (maxExclusive ? value < max : value <= max);
 }
 
+/** Plain decimal notation: Number("0x10") is 16 and Number(" 1 ") is 1, but no setting is written so. */
+const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The number `text` spells in plain decimals, else NaN: what every shell reads a typed number with. */
+export function parseDecimal(text: string): number {
+  return PLAIN_DECIMAL.test(text) ? Number(text) : Number.NaN;
+}
+
 /**
  * Throws a one-line RangeError, "`name` must be <range>, got <value>", unless `value` is allowed: how the
  * core's own functions (makeDataset, sample, …) refuse what a config or a flag would refuse.

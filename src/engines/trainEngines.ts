@@ -14,7 +14,6 @@ import type { TrainEngine } from "../core/training/engine.js";
 import { SETTINGS, TRAIN_BACKENDS, type TrainBackend } from "../core/settings.js";
 
 // The names are registered in core/settings.ts, so that a config refuses an unknown one with its JSON path.
-export { TRAIN_BACKENDS, type TrainBackend };
 export const DEFAULT_TRAIN_BACKEND: TrainBackend = SETTINGS.trainBackend.default;
 
 export interface EngineEnvironment {

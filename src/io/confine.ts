@@ -25,7 +25,8 @@ export async function realPathOf(path: string): Promise<string> {
     const target = await readlink(current).catch(() => undefined);
     if (target !== undefined) {
       if (++links > MAX_LINKS) throw new Error(`${path}: too many levels of symbolic links`);
-      current = resolve(dirname(current), target);
+      // The target is relative to where the link really sits, so ".." climbs from there, as the kernel does.
+      current = resolve(await realPathOf(dirname(current)), target);
       continue;
     }
     const parent = dirname(current);

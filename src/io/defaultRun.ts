@@ -2,11 +2,12 @@
  * The default run: the spiral model every page shows, trained from data/configs/default.json. Its
  * checkpoints are committed under data/runs/, so a build only trains when that config changes.
  */
+import { fileURLToPath } from "node:url";
 import { readFile } from "node:fs/promises";
 import { parseTrainConfig, type TrainConfig } from "../core/training/config.js";
 import { ensureRun } from "./runCache.js";
 
-export const DEFAULT_CONFIG_PATH = new URL("../../data/configs/default.json", import.meta.url).pathname;
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL("../../data/configs/default.json", import.meta.url));
 
 export async function readTrainConfig(path: string): Promise<TrainConfig> {
   return parseTrainConfig(JSON.parse(await readFile(path, "utf8")));

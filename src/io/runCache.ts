@@ -4,6 +4,7 @@
  * into a temporary directory and moved into place only when complete, so an interrupted build never
  * leaves a half-trained run where a good one is expected.
  */
+import { fileURLToPath } from "node:url";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { configHash, type TrainConfig } from "../core/training/config.js";
@@ -12,7 +13,7 @@ import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../engines/trainEngine
 import { loadRun, runTraining } from "./runStore.js";
 import { runtimeVersions } from "./versions.js";
 
-export const RUNS_DIR = new URL("../../data/runs/", import.meta.url).pathname;
+export const RUNS_DIR = fileURLToPath(new URL("../../data/runs/", import.meta.url));
 /** Hex digits of the config hash that name a run directory (64 bits: collisions are not a concern). */
 const PREFIX = 16;
 
@@ -31,7 +32,10 @@ async function cachedRun(dir: string, hash: string): Promise<"usable" | "missing
   let manifest;
   try {
     manifest = await loadRun(dir);
-  } catch {
+  } catch (error) {
+    // A run we may not read (a denied path, a link out of the folder) is no reason to train over it.
+    const name = (error as Error).name;
+    if (name === "NotCapable" || name === "PermissionDenied" || (error as { code?: string }).code === "EACCES") throw error;
     return "missing";
   }
   if (manifest.configHash !== hash || (await configHash(manifest.config)) !== hash) return "foreign";

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,6 +12,8 @@ function json(...args: string[]) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "chisel-cli-"));
+const linkOut = join(scratch, "link.json");
+symlinkSync(join(scratch, "target.json"), linkOut);
 // Files the bad-input table points at: a plain file where a folder belongs, and too-small references.
 writeFileSync(join(scratch, "plain.txt"), "not a folder");
 writeFileSync(join(scratch, "five.csv"), "x,y\n1,2\n3,4\n5,6\n7,8\n9,1\n");
@@ -123,6 +125,8 @@ describe("chisel CLI", () => {
     // --out: one line naming it and the reason, before any work.
     [["dataset", "--out", scratch], /^chisel: --out .*: is a directory$/m],
     [["dataset", "--out", join(scratch, "missing", "x.json")], /^chisel: --out .*x\.json: no such folder .*missing$/m],
+    // A link is refused: renaming over it would replace the link and never write where it points.
+    [["dataset", "--out", linkOut], /^chisel: --out .*link\.json: is a link; name the file itself/m],
     [["dataset", "--out", join(scratch, "plain.txt", "x.json")], /^chisel: --out .*: .*plain\.txt is not a folder$/m],
     // The reason depends on Deno's permissions (the npm script does not grant devices): either way one line.
     ...(isCharacterDevice("/dev/full")

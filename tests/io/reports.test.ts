@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -167,6 +167,15 @@ describe("a report of a small sweep", () => {
     await expect(reportFile({ name: "..", file: "report" }, "json", reportsDir)).rejects.toThrow(/report name must be a slug/);
     await expect(reportFile({ name: "tiny", run: "../../..", file: "x" }, "json", reportsDir)).rejects.toThrow(/run must look like run-0/);
     await expect(reportFile({ name: "tiny", file: "../config" }, "json", reportsDir)).rejects.toThrow(/file must be a name/);
+    // A link inside a report (a cloned report can carry one) never serves the file it points at.
+    const secret = join(mkdtempSync(join(tmpdir(), "chisel-secret-")), "secret.csv");
+    writeFileSync(secret, "x,y\n");
+    symlinkSync(secret, join(reportsDir, "tiny", "run-0", "leak.csv"));
+    try {
+      await expect(reportFile({ name: "tiny", run: "run-0", file: "leak" }, "csv", reportsDir)).rejects.toThrow(/leak\.csv is outside report tiny/);
+    } finally {
+      rmSync(join(reportsDir, "tiny", "run-0", "leak.csv"));
+    }
   });
 
   it("leaves the published report byte-identical when a rebuild fails after its first run", async () => {

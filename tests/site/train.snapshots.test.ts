@@ -144,6 +144,8 @@ describe("settings", () => {
       message: "Training steps must be an integer from 1 to 100000, got 0",
     });
     expect(checkControls(texts({ batch: "2.5" }))).toMatchObject({ ok: false, field: "batch" });
+    // Plain decimals only, as on the command line: Number("0x10") would be 16.
+    expect(checkControls(texts({ batch: "0x10" }))).toMatchObject({ ok: false, field: "batch", message: expect.stringContaining('got "0x10"') });
     expect(checkControls(texts({ batch: "5000" }))).toMatchObject({ ok: false, field: "batch" });
     expect(checkControls(texts({ lr: "0" }))).toMatchObject({ ok: false, field: "lr", message: expect.stringContaining("in (0, 1]") });
     expect(checkControls(texts({ T: "" }))).toMatchObject({ ok: false, field: "T", message: expect.stringContaining("got nothing") });

@@ -2,7 +2,8 @@
  * Untrusted text (from a report config, a manifest, any file) as it may appear in a Markdown page that
  * Framework renders: every character outside a small safe set becomes a numeric HTML entity. Entities
  * are text to Markdown and to Framework's `${…}` scanner, and decode to the same characters in the
- * browser (but NUL and C1 controls, which HTML maps to other characters), so the words read the same while no fence, tag, attribute quote, `${`, backslash escape,
+ * browser (but NUL, C1 controls and lone surrogates, which HTML maps to other characters), so the
+ * words read the same while no fence, tag, attribute quote, `${`, backslash escape,
  * link, emphasis or line break can come from the text. Safe: letters, digits, space and , . - / ( ) =,
  * none of which starts anything in Markdown in the middle of a line (and the text never starts a line:
  * the page puts it inside a tag).

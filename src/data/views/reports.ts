@@ -4,8 +4,8 @@
  * in a page), the files themselves, and the index's list. The loaders under src/reports/ and src/data/
  * are thin entry points over these.
  */
-import { readFile } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { readFile, realpath } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Report, ReportSummary } from "../../core/reports/report.js";
 import { CONFIG_FILE, loadReport, REPORT_FILE, reportDirFor, REPORTS_DIR, reportSummaries } from "../../io/reports/read.js";
@@ -41,7 +41,9 @@ export async function reportFile(
   if (!FILE_STEM.test(params.file)) throw new RangeError(`file must be a name of [a-z0-9-], got ${JSON.stringify(params.file)}`);
   if (!REPORT_FILE_TYPES.includes(type)) throw new RangeError(`type must be one of ${REPORT_FILE_TYPES.join(", ")}, got ${type}`);
   const path = resolve(dir, params.run ?? ".", `${params.file}.${type}`);
-  if (relative(dir, path).startsWith("..")) throw new RangeError(`${params.file}.${type} is outside report ${params.name}`);
+  // Checked where the file really is: a link in a cloned report must not publish a file from elsewhere.
+  const inside = relative(await realpath(dir), await realpath(path));
+  if (inside.startsWith("..") || isAbsolute(inside)) throw new RangeError(`${params.file}.${type} is outside report ${params.name}`);
   return new Uint8Array(await readFile(path));
 }
 

@@ -6,12 +6,13 @@
  * needs only read access to the project, which `npm run chisel` grants; `git rev-parse` would need
  * --allow-run. Whether the tree has uncommitted changes cannot be seen that way and is not claimed.
  */
+import { fileURLToPath } from "node:url";
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Provenance } from "../../core/reports/report.js";
 import { readPackageVersions } from "../versions.js";
 
-export const PROJECT_ROOT = new URL("../../../", import.meta.url).pathname;
+export const PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface GitCommit {
   commit: string;
