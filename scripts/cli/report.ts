@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/io/reports/provenance.js";
 import { assembleReport, buildReport, type BuildReportOptions, type BuildReportResult } from "../../src/io/reports/build.js";
@@ -10,6 +10,7 @@ import type { ReportConfig } from "../../src/core/reports/config.js";
 import { integer } from "../../src/core/settings.js";
 import { defineCommand } from "./command.js";
 import { settingFlag, UsageError } from "./flags.js";
+import { checkFolderFlag } from "./files.js";
 import { INTERRUPTED_EXIT_CODE } from "./train.js";
 
 /** The committed report configs that --all builds. */
@@ -34,16 +35,6 @@ function progressLog(name: string) {
       console.error(`${run}: done (${event.trained ? `trained in ${train.toFixed(1)} s` : "from the run cache"}, evaluated in ${evaluate.toFixed(1)} s)`);
     }
   };
-}
-
-/** A folder flag must name a folder, or nothing yet (it is created); checked before any run starts. */
-async function checkFolderFlag(flag: string, path: string): Promise<void> {
-  const found = await stat(path).catch((error) => {
-    const code = (error as { code?: string }).code;
-    if (code === "ENOENT") return undefined;
-    throw new UsageError(`--${flag} ${path}: ${code === "ENOTDIR" ? "lies under a file, not a folder" : (error as Error).message.split("\n")[0]}`);
-  });
-  if (found && !found.isDirectory()) throw new UsageError(`--${flag} ${path}: not a folder`);
 }
 
 async function allConfigs(): Promise<string[]> {

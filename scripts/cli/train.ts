@@ -10,7 +10,7 @@ import { runtimeVersions } from "../../src/io/versions.js";
 import { defineCommand } from "./command.js";
 import { type FlagSpec, settingFlag, UsageError } from "./flags.js";
 import { progressBar } from "./progress.js";
-import { readJsonFile } from "./files.js";
+import { checkFolderFlag, readJsonFile } from "./files.js";
 
 /** The sections of a training config whose settings a flag can override. */
 const SECTIONS = ["dataset", "schedule", "model", "training"];
@@ -28,13 +28,7 @@ const overrideFlags: Record<string, FlagSpec> = Object.fromEntries(
 
 /** --out must be a folder that holds no run yet (or --overwrite), or nothing; checked before training starts. */
 async function checkRunDir(path: string, overwrite: boolean | undefined): Promise<void> {
-  const found = await stat(path).catch((error) => {
-    const code = (error as { code?: string }).code;
-    if (code === "ENOENT") return undefined;
-    throw new UsageError(`--out ${path}: ${code === "ENOTDIR" ? "lies under a file, not a folder" : (error as Error).message.split("\n")[0]}`);
-  });
-  if (found === undefined) return;
-  if (!found.isDirectory()) throw new UsageError(`--out ${path}: not a folder (train writes a run directory)`);
+  if ((await checkFolderFlag("out", path, " (train writes a run directory)")) === "missing") return;
   const held = await stat(join(path, MANIFEST_FILE)).then(() => true, () => false);
   if (held && !overwrite) throw new UsageError(`--out ${path} already holds a run: choose another directory or pass --overwrite`);
 }
