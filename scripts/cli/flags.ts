@@ -85,12 +85,15 @@ export function parseNumberFlag(flag: string, spec: NumberSpec, raw: string): nu
 export function parseFlags<S extends FlagSpecs>(args: string[], specs: S): FlagValues<S> & { help: boolean } {
   const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
   for (const [name, spec] of Object.entries(specs)) options[name] = { type: spec.type === "boolean" ? "boolean" : "string" };
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; tokens: true; strict: true; allowPositionals: false }>>;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(args, specs), options, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: joinNegativeValues(args, specs), options, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
     throw new UsageError(cleanParseArgsMessage((error as Error).message, args, specs));
   }
+  // parseArgs reads "-T" as "--T" (a one-letter name doubles as its short form); chisel has no short flags.
+  const short = parsed.tokens.find((token) => token.kind === "option" && !token.rawName.startsWith("--"));
+  if (short?.kind === "option") throw new UsageError(`unknown flag ${short.rawName}: flags take two dashes (--${short.name})`);
   const raw = parsed.values as Record<string, string | boolean | undefined>;
   const out: Record<string, unknown> = { help: raw.help === true };
   if (out.help) return out as FlagValues<S> & { help: boolean };
@@ -156,18 +159,19 @@ function cleanParseArgsMessage(message: string, args: readonly string[], specs: 
   };
   // A value that starts with "-" reads as a flag; the message omits the value, so find it. Number
   // flags never get here (see joinNegativeValues) unless the next word is another flag.
-  const ambiguous = message.match(/Option '(--[^' ]+)' argument is ambiguous/);
+  const ambiguous = message.match(/Option '(-{1,2}[^' ]+)' argument is ambiguous/);
   if (ambiguous) {
     const flag = ambiguous[1];
+    if (!flag.startsWith("--")) return `unknown flag ${flag}: flags take two dashes (-${flag})`;
     const at = args.findIndex((arg, i) => arg === flag && args[i + 1]?.startsWith("-"));
     if (at >= 0 && !args[at + 1].startsWith("--")) return `${flag} ${args[at + 1]} is ambiguous: write ${flag}=${args[at + 1]}`;
     return needsValue(flag);
   }
   const missing = message.match(/Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/);
   if (missing) return needsValue(missing[1]);
-  const positional = message.match(/Unexpected argument '([^']+)'/);
+  const positional = message.match(/Unexpected argument '([^']*)'/);
   if (positional) return `unexpected argument ${JSON.stringify(positional[1])} (flags look like --name value)`;
-  return message.split(/\.\s/)[0];
+  return `cannot read the flags: ${message.split(/\.\s/)[0]}`;
 }
 
 /** The help text of a command: usage line, summary, and one line per flag with its range and default. */

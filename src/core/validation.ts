@@ -4,10 +4,16 @@
  */
 import type { z } from "zod";
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
 /** "training.checkpoints[2]" from ["training", "checkpoints", 2]. */
 export function jsonPath(path: readonly PropertyKey[]): string {
   let out = "";
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out === "" ? "" : "."}${String(key)}`;
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && IDENTIFIER.test(key)) out += `${out === "" ? "" : "."}${key}`;
+    else out += `[${showValue(String(key))}]`; // "", "a b", "x\ny": quoted, so the path stays one readable line
+  }
   return out;
 }
 
@@ -49,7 +55,7 @@ export function describeIssue(error: z.ZodError, json: unknown, schema: z.ZodTyp
   const path = issue.path as PropertyKey[];
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeys(schema, path);
-    const where = path.length === 0 ? issue.keys[0] : jsonPath([...path, issue.keys[0]]);
+    const where = jsonPath([...path, issue.keys[0]]);
     return `${where}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`;
   }
   return `${path.length === 0 ? root : jsonPath(path)}: ${issue.message}, got ${showValue(valueAt(json, path))}`;

@@ -3,6 +3,7 @@
  * specs beside their state): their defaults write an empty query, and the Train page's are the controls'
  * defaults and bounds.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IMAGES_STATE } from "../../src/components/imagesState.js";
 import { OVERVIEW_STATE, SCHEDULES_STATE, denoisingState, trajectoriesState } from "../../src/components/pageUrlFields.js";
@@ -46,5 +47,26 @@ describe("the pages' URL parameters", () => {
     const session = samplingState({ defaults: SAMPLING_DEFAULTS, maxT: 1000, hasSession: true });
     expect(readUrlState(session, "?model=session")).toMatchObject({ values: { model: "session" }, problems: [] });
     expect(readUrlState(specs, "?model=session").values.model).toBe("default");
+  });
+
+  it("turn any query into valid settings that read back unchanged, with one line per problem", () => {
+    const value = fc.oneof(
+      fc.constantFrom("", "0x10", " 7 ", "1e999", "-1", "NaN", "ddim", "session", "x0,trails", "10,50", "%", "%E0%A4%A", "1,2,3,4"),
+      fc.string({ maxLength: 8 }),
+      fc.double().map(String),
+      fc.integer().map(String),
+    );
+    for (const [page, specs] of Object.entries(pages)) {
+      const key = fc.oneof(fc.constantFrom(...specs.map((spec) => spec.key)), fc.string({ maxLength: 4 }));
+      const query = fc.array(fc.tuple(key, value), { maxLength: 6 })
+        .map((pairs) => "?" + pairs.map(([k, v]) => `${encodeURIComponent(k)}=${fc.sample(fc.boolean(), 1)[0] ? v : encodeURIComponent(v)}`).join("&"));
+      fc.assert(fc.property(query, (search) => {
+        const { values, problems } = readUrlState(specs, search);
+        for (const line of problems) expect(line, `${page} ${search}`).not.toContain("\n");
+        const again = readUrlState(specs, urlSearch(values, specs));
+        expect(again.problems, `${page} ${search}`).toEqual([]);
+        expect(again.values, `${page} ${search}`).toEqual(values);
+      }), { numRuns: 300 });
+    }
   });
 });
