@@ -5,8 +5,11 @@
  * work is lost to a path that could never be written, and again when writing.
  */
 import { access, constants, lstat, open, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+import { MANIFEST_FILE } from "../../src/core/training/checkpoint.js";
+import { REPORT_FILE } from "../../src/io/reports/read.js";
 import { writeFileAtomic } from "../../src/io/files.js";
+import { firstNonFinite } from "../../src/core/validation.js";
 import { UsageError } from "./flags.js";
 
 /** Why a file could not be written, in a few words, from the error Node or Deno threw. */
@@ -26,7 +29,8 @@ function reason(error: unknown): string {
 /**
  * What stands at `path` for an output file: nothing or a regular file (replaced atomically), or a
  * device or pipe such as /dev/null (written in place: renaming over it would replace the device).
- * Throws a one-line UsageError naming `--flag` for a directory or a missing folder.
+ * Throws a one-line UsageError naming `--flag` for a directory, a missing folder, or a folder that is a
+ * run's or a published report's.
  */
 export async function checkOutPath(flag: string, path: string): Promise<"file" | "device"> {
   const where = `--${flag} ${path}`;
@@ -48,6 +52,13 @@ export async function checkOutPath(flag: string, path: string): Promise<"file" |
   const parent = await stat(folder).catch((error) => absent(error) ? undefined : cannot(error));
   if (!parent) throw new UsageError(`${where}: no such folder ${folder}`);
   if (!parent.isDirectory()) throw new UsageError(`${where}: ${folder} is not a folder`);
+  // A run's or a published report's files are its own: `export-onnx --out RUN/manifest.json` would replace
+  // the run's manifest, and a file added to a report would be served as part of it.
+  for (const [file, what] of [[MANIFEST_FILE, "a run folder"], [REPORT_FILE, "a published report"]]) {
+    if (await stat(join(folder, file)).then(() => true, () => false)) {
+      throw new UsageError(`${where}: ${folder} is ${what} (it holds ${file}), whose files chisel never overwrites or adds to; write elsewhere`);
+    }
+  }
   // The temporary sibling is created in the folder: it must take new files.
   await access(folder, constants.W_OK).catch(cannot);
   return "file";
@@ -71,7 +82,16 @@ export async function writeOutFile(flag: string, path: string, data: Uint8Array 
   }
 }
 
+/**
+ * Prints a command's JSON, or writes it to --out. A NaN or infinite number would be written as null
+ * where the output promises a number: such a document fails with one line naming its JSON path
+ * (exit 1), and nothing is written.
+ */
 export async function writeJson(document: unknown, out: string | undefined): Promise<void> {
+  const bad = firstNonFinite(document);
+  if (bad) {
+    throw new Error(`the output's ${bad.path || "value"} is ${bad.value}, not a finite number: nothing was written (inputs too large, or a model that diverged?)`);
+  }
   const text = JSON.stringify(document) + "\n";
   if (out === undefined) {
     await writeAllStdout(text);

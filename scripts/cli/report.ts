@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/io/reports/provenance.js";
 import { assembleReport, buildReport, type BuildReportOptions, type BuildReportResult } from "../../src/io/reports/build.js";
 import type { ReportProgress } from "../../src/io/reports/pool.js";
-import { readReportConfig } from "../../src/io/reports/read.js";
+import { readReportConfig, recoverReports } from "../../src/io/reports/read.js";
 import { parseShard, type Shard } from "../../src/io/reports/shards.js";
 import { forgetCachedReport } from "../../src/data/views/siteCache.js";
 import type { ReportConfig } from "../../src/core/reports/config.js";
@@ -11,7 +11,7 @@ import { integer } from "../../src/core/settings.js";
 import { defineCommand } from "./command.js";
 import { settingFlag, UsageError } from "./flags.js";
 import { checkFolderFlag } from "./files.js";
-import { INTERRUPTED_EXIT_CODE } from "./train.js";
+import { catchStopSignals, STOP_SIGNALS } from "./common.js";
 
 /** The committed report configs that --all builds. */
 export const REPORT_CONFIGS_DIR = join(PROJECT_ROOT, "reports");
@@ -77,6 +77,8 @@ export const reportCommand = defineCommand({
       const dir = flags[flag];
       if (dir !== undefined) await checkFolderFlag(flag, dir);
     }
+    // Reports whose publish was interrupted, recovered now: the site may have cached its index without them.
+    for (const name of recoverReports(flags["reports-dir"]).recovered) await forgetCachedReport(name, flags["reports-dir"]);
     const files = flags.config === undefined ? await allConfigs() : [flags.config];
     // Every config is validated before anything is built.
     const configs: [string, ReportConfig][] = [];
@@ -87,9 +89,7 @@ export const reportCommand = defineCommand({
         throw new UsageError(`--config ${(error as Error).message}`);
       }
     }
-    const controller = new AbortController();
-    const interrupt = () => controller.abort(new Error("interrupted"));
-    Deno.addSignalListener("SIGINT", interrupt);
+    const stop = catchStopSignals();
     const reports: BuildReportResult[] = [];
     try {
       for (const [file, config] of configs) {
@@ -98,7 +98,7 @@ export const reportCommand = defineCommand({
           runsDir: flags["runs-dir"],
           shard,
           parallel: flags.parallel,
-          signal: controller.signal,
+          signal: stop.signal,
           command: `chisel report --config ${file.startsWith(PROJECT_ROOT) ? file.slice(PROJECT_ROOT.length) : file}` +
             (shard ? ` --shard ${shard.index}/${shard.count}` : ""),
           onProgress: flags.quiet ? undefined : progressLog(config.name),
@@ -109,11 +109,12 @@ export const reportCommand = defineCommand({
         reports.push(report);
       }
     } catch (error) {
-      if (!controller.signal.aborted) throw error;
-      console.error("chisel: interrupted; the published reports are unchanged");
-      Deno.exitCode = INTERRUPTED_EXIT_CODE;
+      const received = stop.received();
+      if (!received) throw error;
+      console.error(`chisel: ${received}: interrupted; the published reports are unchanged`);
+      Deno.exitCode = STOP_SIGNALS[received];
     } finally {
-      Deno.removeSignalListener("SIGINT", interrupt);
+      stop.remove();
     }
     return { reports };
   },

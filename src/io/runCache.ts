@@ -1,15 +1,19 @@
 /**
  * Trained runs cached by the hash of their training config, under data/runs/<hash prefix>/. A build or
  * report that needs a model asks for its config: a completed run is reused, a missing one is trained
- * into a temporary directory and moved into place only when complete, so an interrupted build never
- * leaves a half-trained run where a good one is expected.
+ * into a temporary directory (`.KEY.<uuid>.partial`, held while it trains) and published in place only
+ * when complete (reports/publish.ts), so an interrupted build never leaves a half-trained run where a
+ * good one is expected, and the next call removes what dead builds left.
  */
 import { fileURLToPath } from "node:url";
-import { rename, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { configHash, type TrainConfig } from "../core/training/config.js";
+import { MANIFEST_FILE } from "../core/training/checkpoint.js";
 import type { ProgressEvent } from "../core/training/train.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../engines/trainEngines.js";
+import { assertInsideRunFolder } from "./confine.js";
+import { holdNewFolder, publishDir, siblingPath, sweepPublished } from "./reports/publish.js";
 import { loadRun, runTraining } from "./runStore.js";
 import { runtimeVersions } from "./versions.js";
 
@@ -50,38 +54,44 @@ export interface EnsureRunOptions {
 
 /** The directory of a completed run of `config`, training it first when the cache has none. */
 export async function ensureRun(config: TrainConfig, options: EnsureRunOptions = {}): Promise<{ dir: string; trained: boolean }> {
+  const runsDir = options.runsDir ?? RUNS_DIR;
   const explicit = { ...config, backend: config.backend ?? DEFAULT_TRAIN_BACKEND };
   const hash = await configHash(explicit);
-  const dir = await runDirFor(explicit, options.runsDir);
+  const dir = await runDirFor(explicit, runsDir);
+  // Unfinished runs of builds that died, and runs a replacement left aside.
+  sweepPublished(runsDir, MANIFEST_FILE);
   const cached = await cachedRun(dir, hash);
   if (cached === "usable") return { dir, trained: false };
   if (cached === "foreign") {
     console.warn(`chisel: ${dir} holds a run of another config than the one keyed ${hash.slice(0, PREFIX)}: training the right one in its place`);
   }
-  const temporary = `${dir}.${crypto.randomUUID()}.partial`;
-  const engine = await createTrainEngine(explicit);
+  const temporary = siblingPath(dir, "partial");
+  // Before making it, as a folder made through a link would land elsewhere.
+  await assertInsideRunFolder(temporary, runsDir);
+  const held = await holdNewFolder(temporary);
   try {
-    await runTraining({
-      config: explicit,
-      engine,
-      runDir: temporary,
-      within: options.runsDir ?? RUNS_DIR,
-      command: options.command ?? "ensureRun (src/io/runCache.ts)",
-      versions: await runtimeVersions(engine.name),
-      onProgress: options.onProgress,
-    });
-    // Another build may have finished the same run meanwhile: keep the first, drop ours.
-    if ((await cachedRun(dir, hash)) === "usable") {
-      await rm(temporary, { recursive: true, force: true });
-    } else {
-      await rm(dir, { recursive: true, force: true });
-      await rename(temporary, dir);
+    const engine = await createTrainEngine(explicit);
+    try {
+      await runTraining({
+        config: explicit,
+        engine,
+        runDir: temporary,
+        within: runsDir,
+        command: options.command ?? "ensureRun (src/io/runCache.ts)",
+        versions: await runtimeVersions(engine.name),
+        onProgress: options.onProgress,
+      });
+    } finally {
+      await engine.dispose();
     }
+    // Another build may have finished the same run meanwhile: keep the first, drop ours.
+    if ((await cachedRun(dir, hash)) === "usable") await rm(temporary, { recursive: true, force: true });
+    else await publishDir(temporary, dir);
     return { dir, trained: true };
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
     throw error;
   } finally {
-    await engine.dispose();
+    held.release();
   }
 }

@@ -8,13 +8,14 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createOrtDenoiser } from "../../src/engines/onnx/ortDenoiser.js";
 import { createReferenceDenoiser } from "../../src/engines/reference/referenceDenoiser.js";
-import { makeDataset, parsePoints } from "../../src/core/datasets.js";
+import { makeDataset } from "../../src/core/datasets.js";
+import { parsePoints } from "../../src/core/points.js";
 import { evaluate } from "../../src/core/metrics.js";
 import { parseReportConfig, type ReportConfigInput } from "../../src/core/reports/config.js";
 import type { Report } from "../../src/core/reports/report.js";
@@ -22,10 +23,10 @@ import { sample } from "../../src/core/sample.js";
 import { makeSchedule } from "../../src/core/schedule.js";
 import { modelDims } from "../../src/core/training/config.js";
 import { buildReport } from "../../src/io/reports/build.js";
-import { reportDirFor } from "../../src/io/reports/read.js";
+import { recoverReports, reportDirFor } from "../../src/io/reports/read.js";
 import { parseShard, shardRuns } from "../../src/io/reports/shards.js";
 import { loaderParams, reportFile, reportPage } from "../../src/data/views/reports.js";
-import { publishDir, recoverDir } from "../../src/io/reports/publish.js";
+import { asidePath, holdNewFolder, publishDir, siblingPath, sweepPublished } from "../../src/io/reports/publish.js";
 import { loadCheckpoint } from "../../src/io/runStore.js";
 import { chisel, chiselProcess, root } from "../support/cli.js";
 
@@ -263,14 +264,118 @@ describe("publishing a folder", () => {
     expect(readdirSync(dir)).toEqual(["r"]);
   });
 
-  it("puts back a folder set aside by a publisher that died between its two renames", async () => {
-    folder(".s.b.old", "set aside");
-    expect(await recoverDir(join(dir, "s"), "report.json")).toBe(true);
-    expect(readFileSync(join(dir, "s", "report.json"), "utf8")).toBe("set aside");
-    // With the name in place there is nothing to recover.
-    folder(".s.c.old", "older");
-    expect(await recoverDir(join(dir, "s"), "report.json")).toBe(false);
-    expect(readFileSync(join(dir, "s", "report.json"), "utf8")).toBe("set aside");
+  /** A name as siblingPath makes it. */
+  const leftover = (name: string, kind: string) => basename(siblingPath(join(dir, name), kind));
+
+  it("puts back the newest copy set aside by a publisher that died between its two renames, once", () => {
+    const older = folder(leftover("s", "old"), "older");
+    utimesSync(join(older, "report.json"), 1000, 1000);
+    folder(leftover("s", "old"), "newest");
+    expect(sweepPublished(dir, "report.json")).toEqual({ recovered: ["s"], interrupted: [] });
+    expect(readFileSync(join(dir, "s", "report.json"), "utf8")).toBe("newest");
+    // With the name in place, the other copy is garbage, and nothing more is restored.
+    expect(readdirSync(dir).filter((name) => name.startsWith(".s."))).toEqual([]);
+    folder(leftover("s", "old"), "late");
+    expect(sweepPublished(dir, "report.json")).toEqual({ recovered: [], interrupted: [] });
+    expect(readFileSync(join(dir, "s", "report.json"), "utf8")).toBe("newest");
+    expect(readdirSync(dir).filter((name) => name.startsWith(".s."))).toEqual([]);
+  });
+
+  it("touches only names it makes: no incomplete copy, other hidden folder or link is restored or removed", () => {
+    const mine = join(dir, "mine");
+    mkdirSync(join(mine, leftover("t", "old")), { recursive: true }); // no marker: not a complete copy
+    mkdirSync(join(mine, ".t.backup.old"));
+    mkdirSync(join(mine, ".notes"));
+    const outside = mkdtempSync(join(tmpdir(), "chisel-outside-"));
+    writeFileSync(join(outside, "report.json"), "outside");
+    symlinkSync(outside, join(mine, leftover("u", "old")));
+    symlinkSync(outside, join(mine, leftover("u", "tmp")));
+    const before = readdirSync(mine).sort();
+    expect(sweepPublished(mine, "report.json")).toEqual({ recovered: [], interrupted: [] });
+    expect(readdirSync(mine).sort()).toEqual(before);
+    expect(readFileSync(join(outside, "report.json"), "utf8")).toBe("outside");
+  });
+
+  it("leaves a live publisher between its renames alone, and completes its publish once it is dead", async () => {
+    const target = join(dir, "y");
+    folder("y", "old");
+    const built = await holdNewFolder(siblingPath(target, "tmp"));
+    writeFileSync(join(built.path, "report.json"), "new");
+    renameSync(target, asidePath(built.path, target)); // publishDir's first rename
+    expect(sweepPublished(dir, "report.json")).toEqual({ recovered: [], interrupted: [] });
+    expect(existsSync(target)).toBe(false);
+    built.release(); // as the kernel does when its process dies
+    expect(sweepPublished(dir, "report.json")).toEqual({ recovered: ["y"], interrupted: [] });
+    expect(readFileSync(join(target, "report.json"), "utf8")).toBe("new");
+    expect(readdirSync(dir).filter((name) => name.startsWith(".y."))).toEqual([]);
+  });
+
+  it("puts the old copy back when the dead publisher's new folder is not complete", () => {
+    const target = join(dir, "z");
+    folder("z", "old");
+    const built = siblingPath(target, "tmp");
+    mkdirSync(built);
+    renameSync(target, asidePath(built, target));
+    expect(sweepPublished(dir, "report.json")).toEqual({ recovered: ["z"], interrupted: [] });
+    expect(readFileSync(join(target, "report.json"), "utf8")).toBe("old");
+    expect(readdirSync(dir).filter((name) => name.startsWith(".z."))).toEqual([]);
+  });
+
+  it("removes a dead build's temporary folder, never one a live build holds", async () => {
+    const live = await holdNewFolder(join(dir, leftover("v", "tmp")));
+    const dead = folder(leftover("v", "tmp"), "dead");
+    const deleting = folder(leftover("v", "del"), "half deleted");
+    sweepPublished(dir, "report.json");
+    expect(existsSync(live.path)).toBe(true);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(deleting)).toBe(false);
+    live.release();
+    sweepPublished(dir, "report.json");
+    expect(existsSync(live.path)).toBe(false);
+  });
+
+  it("never disturbs a live publisher: sweeps at every turn of its swap leave it to finish", async () => {
+    const target = join(dir, "w");
+    const recovered: string[] = [];
+    for (let trial = 0; trial < 30; trial++) {
+      folder("w", `old ${trial}`);
+      // Held, as a build holds its folder: sweeps remove only the unheld ones of dead builds.
+      const built = await holdNewFolder(siblingPath(target, "tmp"));
+      writeFileSync(join(built.path, "report.json"), `new ${trial}`);
+      let sweeping = true;
+      const sweeps = (async () => {
+        // A sweep at every turn of the event loop, some of them between publishDir's two renames.
+        while (sweeping) {
+          recovered.push(...sweepPublished(dir, "report.json").recovered);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      await publishDir(built.path, target);
+      built.release();
+      sweeping = false;
+      await sweeps;
+      expect(readFileSync(join(target, "report.json"), "utf8")).toBe(`new ${trial}`);
+      expect(readdirSync(dir).filter((name) => name.startsWith(".w."))).toEqual([]);
+      rmSync(target, { recursive: true });
+    }
+    expect(recovered).toEqual([]);
+  });
+
+  it("reports, without restoring, an interrupted publish that this process may not write", () => {
+    const reportsDir = join(dir, "read-only");
+    mkdirSync(join(reportsDir, leftover("x", "old")), { recursive: true });
+    writeFileSync(join(reportsDir, readdirSync(reportsDir)[0], "report.json"), "set aside");
+    // As the site's data loaders run: reading the project, writing nothing.
+    const script = join(dir, "recover.ts");
+    writeFileSync(script, `import { recoverReports } from ${JSON.stringify(join(root, "src/io/reports/read.ts"))};
+      console.log(JSON.stringify(recoverReports(${JSON.stringify(reportsDir)})));`);
+    const reads = [root, realpathSync(join(root, "node_modules")), dir].join(",");
+    const flags = ["--no-prompt", `--config=${join(root, "deno.json")}`, "--node-modules-dir=manual", `--allow-read=${reads}`];
+    const output = execFileSync(join(root, "node_modules/.bin/deno"), ["run", ...flags, script], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(output)).toEqual({ recovered: [], interrupted: ["x"] });
+    expect(existsSync(join(reportsDir, "x"))).toBe(false);
+    expect(recoverReports(reportsDir)).toEqual({ recovered: ["x"], interrupted: [] });
+    expect(readFileSync(join(reportsDir, "x", "report.json"), "utf8")).toBe("set aside");
   });
 });
 

@@ -1,9 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configHash, parseTrainConfig } from "../../src/core/training/config.js";
 import { ensureRun, runDirFor } from "../../src/io/runCache.js";
+import { holdNewFolder, siblingPath } from "../../src/io/reports/publish.js";
 
 describe("the run cache", () => {
   const runsDir = mkdtempSync(join(tmpdir(), "chisel-runs-"));
@@ -17,6 +18,22 @@ describe("the run cache", () => {
     const second = await ensureRun(config, { runsDir });
     expect(second).toEqual({ dir: first.dir, trained: false });
     expect(readFileSync(join(first.dir, "manifest.json"), "utf8")).toBe(manifest);
+    expect(readdirSync(runsDir).filter((name) => name.includes("partial"))).toEqual([]);
+  });
+
+  it("removes the unfinished runs of dead builds, never one a live build is training", async () => {
+    const dead = siblingPath(join(runsDir, "0".repeat(16)), "partial");
+    mkdirSync(dead);
+    writeFileSync(join(dead, "manifest.json"), '{"format": "chisel-run", "status": "running"}');
+    const live = await holdNewFolder(siblingPath(join(runsDir, "1".repeat(16)), "partial"));
+    try {
+      expect(await ensureRun(config, { runsDir })).toMatchObject({ trained: false });
+      expect(existsSync(dead)).toBe(false);
+      expect(existsSync(live.path)).toBe(true);
+    } finally {
+      live.release();
+    }
+    await ensureRun(config, { runsDir });
     expect(readdirSync(runsDir).filter((name) => name.includes("partial"))).toEqual([]);
   });
 

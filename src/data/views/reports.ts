@@ -3,13 +3,18 @@
  * the report's title, and with its files spelled out, since Framework only ships files named literally
  * in a page), the files themselves, and the index's list. The loaders under src/reports/ and src/data/
  * are thin entry points over these.
+ *
+ * A report that cannot be read (a truncated report.json) never fails the site's build: the index lists
+ * it under a note with its problem, its page says the same and nothing else, and each writes a warning
+ * to stderr, which the build log shows.
  */
-import { readFile, realpath } from "node:fs/promises";
-import { isAbsolute, relative, resolve } from "node:path";
+import { realpath } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
-import type { Report, ReportSummary } from "../../core/reports/report.js";
-import { CONFIG_FILE, loadReport, REPORT_FILE, reportDirFor, REPORTS_DIR, reportSummaries } from "../../io/reports/read.js";
+import type { Report } from "../../core/reports/report.js";
+import { briefProblem, CONFIG_FILE, loadReport, REPORT_FILE, reportDirFor, type ReportIndex, REPORTS_DIR, readReportIndex } from "../../io/reports/read.js";
 import { inertLine } from "./inertText.js";
+import { readBoundedFile, readBoundedText } from "../../io/files.js";
 
 const TEMPLATE = new URL("../../reports/[name].template.md", import.meta.url);
 const RUN_ID = /^run-\d+$/;
@@ -44,7 +49,7 @@ export async function reportFile(
   // Checked where the file really is: a link in a cloned report must not publish a file from elsewhere.
   const inside = relative(await realpath(dir), await realpath(path));
   if (inside.startsWith("..") || isAbsolute(inside)) throw new RangeError(`${params.file}.${type} is outside report ${params.name}`);
-  return new Uint8Array(await readFile(path));
+  return readBoundedFile(path, "report");
 }
 
 /** Paragraphs (split at blank lines), each one inert line, so Markdown leaves them alone. */
@@ -110,9 +115,18 @@ function downloads(name: string, report: Report): string {
  * report can add no code, element or file to the page.
  */
 export async function reportPage(name: string, reportsDir = REPORTS_DIR): Promise<string> {
-  const report = await loadReport(name, reportsDir);
+  const dir = reportDirFor(name, reportsDir);
+  let report: Report;
+  try {
+    report = await loadReport(name, reportsDir);
+  } catch (error) {
+    // Files named as in the report, not by where the site was built.
+    const problem = briefProblem((error as Error).message.replaceAll(`${dir}${sep}`, ""));
+    console.warn(`chisel: report ${name} cannot be read, so its page says only that: ${problem}`);
+    return unreadablePage(name, problem);
+  }
   checkPaths(name, report);
-  const template = await readFile(TEMPLATE, "utf8");
+  const template = await readBoundedText(TEMPLATE, "config");
   const source = report.provenance.command?.match(/--config (\S+)/)?.[1] ?? `reports/${name}.json`;
   const fill: Record<string, string> = {
     title: inertLine(report.title),
@@ -125,7 +139,26 @@ export async function reportPage(name: string, reportsDir = REPORTS_DIR): Promis
   return template.replace(/\{\{(\w+)\}\}/g, (match, key: string) => fill[key] ?? match);
 }
 
-/** The reports index's data. */
-export function reportIndex(reportsDir = REPORTS_DIR): Promise<ReportSummary[]> {
-  return reportSummaries(reportsDir);
+/** The page of a report that cannot be read: its name and the problem, as inert text, and no file. */
+function unreadablePage(name: string, problem: string): string {
+  return [
+    "---",
+    "toc: false",
+    "---",
+    "",
+    `<h1>${inertLine(name)}</h1>`,
+    "",
+    `<div class="warning"><p>This report cannot be read, so it is not shown: ${inertLine(problem)}</p>` +
+    "<p>Building it again (<code>npm run chisel -- report --config</code> with its config) publishes it anew.</p></div>",
+    "",
+    '<p><a href="./">All reports</a></p>',
+    "",
+  ].join("\n");
+}
+
+/** The reports index's data: every readable report's line, and the reports left out with why (also on stderr). */
+export async function reportIndex(reportsDir = REPORTS_DIR): Promise<ReportIndex> {
+  const index = await readReportIndex(reportsDir);
+  for (const { name, problem } of index.skipped) console.warn(`chisel: the reports index leaves out ${name}: ${problem}`);
+  return index;
 }

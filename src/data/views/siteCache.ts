@@ -7,7 +7,7 @@ import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { REPORT_NAME, RESERVED_NAMES } from "../../core/reports/config.js";
-import { REPORTS_DIR } from "../../io/reports/read.js";
+import { recoverReports, REPORTS_DIR } from "../../io/reports/read.js";
 
 export const SITE_CACHE_DIR = fileURLToPath(new URL("../../.observablehq/cache/", import.meta.url));
 
@@ -41,10 +41,13 @@ export async function forgetCachedReport(
 
 /**
  * Drops the cached outputs of every report published since its page was cached: the CLI does it as it
- * publishes, but a script that publishes through mod.ts does not know of the site. Runs as the site starts.
+ * publishes, but a script that publishes through mod.ts does not know of the site. Runs as the site
+ * starts, before it lists the report pages, so it first restores reports whose publish was interrupted
+ * (the data loaders may not write there): a restored report counts as published now.
  */
 export function forgetStaleReports(reportsDir = REPORTS_DIR, cacheDir = SITE_CACHE_DIR): void {
   if (!existsSync(reportsDir)) return;
+  recoverReports(reportsDir);
   const cachedIndex = join(cacheDir, "data", "reports.json");
   for (const name of readdirSync(reportsDir)) {
     if (!isReportName(name)) continue;

@@ -11,8 +11,10 @@
  *
  * Runs come from the run cache (runCache.ts: trained once per training config), two at a time in
  * workers (pool.ts). The report is written into a temporary folder and published by an atomic swap
- * (publish.ts): a failed or interrupted build leaves the published report as it was. A sweep can be
- * split over machines (shards.ts); the last shard to finish assembles the report.
+ * (publish.ts): a failed or interrupted build leaves the published report as it was, and every build
+ * first restores reports whose publish was interrupted and removes dead builds' leftovers
+ * (recoverReports). A sweep can be split over machines (shards.ts); the last shard to finish assembles
+ * the report.
  */
 import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -21,8 +23,8 @@ import type { Headline, Provenance, RunResult } from "../../core/reports/report.
 import { writeReport } from "./document.js";
 import { buildRuns, lanesFor, type RunPoolOptions } from "./pool.js";
 import { reportProvenance } from "./provenance.js";
-import { publishDir, recoverDir, siblingPath } from "./publish.js";
-import { REPORT_FILE, reportDirFor, REPORTS_DIR } from "./read.js";
+import { holdNewFolder, publishDir, siblingPath } from "./publish.js";
+import { recoverReports, reportDirFor, REPORTS_DIR } from "./read.js";
 import { completeSplit, copyShardRuns, missingShards, type Shard, shardDirFor, shardRuns, shardsDirFor, writeShard } from "./shards.js";
 
 export interface BuildReportOptions extends RunPoolOptions {
@@ -51,14 +53,19 @@ function elapsed(started: number): number {
   return Math.round((performance.now() - started) / 100) / 10;
 }
 
-/** Removes a temporary folder whatever happened, then rethrows. */
+/**
+ * Runs `body` with the temporary folder `dir` made and held (so no sweep removes it while this process
+ * lives); removes the folder if `body` fails, then rethrows.
+ */
 async function inTemporary<T>(dir: string, body: () => Promise<T>): Promise<T> {
-  await mkdir(dir, { recursive: true });
+  const held = await holdNewFolder(dir);
   try {
     return await body();
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
+  } finally {
+    held.release();
   }
 }
 
@@ -86,7 +93,7 @@ export async function buildReport(config: ReportConfig, options: BuildReportOpti
   const reportsDir = options.reportsDir ?? REPORTS_DIR;
   const target = reportDirFor(config.name, reportsDir);
   await mkdir(reportsDir, { recursive: true });
-  await recoverDir(target, REPORT_FILE);
+  recoverReports(reportsDir);
 
   if (options.shard !== undefined) {
     const shard = options.shard;
@@ -124,6 +131,7 @@ export async function assembleReport(config: ReportConfig, options: BuildReportO
   const started = performance.now();
   const reportsDir = options.reportsDir ?? REPORTS_DIR;
   const target = reportDirFor(config.name, reportsDir);
+  recoverReports(reportsDir);
   const count = await completeSplit(config, reportsDir);
   const temporary = siblingPath(target, "tmp");
   return inTemporary(temporary, async () => {

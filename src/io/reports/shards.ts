@@ -3,15 +3,13 @@
  * data/reports/.shards/NAME/i-of-n/ (the runs' folders and a shard.json of their results), and the
  * report is assembled from all n once they are there, each built from the same config.
  */
-import { cp, readdir, readFile } from "node:fs/promises";
+import { cp, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { MAX_RUNS, type ReportConfig } from "../../core/reports/config.js";
 import { REPORT_FORMAT, type RunResult } from "../../core/reports/report.js";
 import { reportHash } from "./document.js";
-import { writeSynced } from "../files.js";
-
-const SHARD_FILE = "shard.json";
-const SHARDS = ".shards";
+import { SHARD_FILE, SHARDS_DIR } from "./read.js";
+import { readBoundedText, writeSynced } from "../files.js";
 
 export interface Shard {
   /** 1 … count. */
@@ -44,7 +42,7 @@ export function shardRuns<T extends { index: number }>(runs: T[], shard?: Shard)
 
 /** The folder of a report's shards. */
 export function shardsDirFor(name: string, reportsDir: string): string {
-  return join(reportsDir, SHARDS, name);
+  return join(reportsDir, SHARDS_DIR, name);
 }
 
 export function shardDirFor(name: string, shard: Shard, reportsDir: string): string {
@@ -59,7 +57,8 @@ export async function writeShard(dir: string, config: ReportConfig, shard: Shard
 
 async function readShard(dir: string): Promise<ShardDocument | undefined> {
   try {
-    return JSON.parse(await readFile(join(dir, SHARD_FILE), "utf8"));
+    // A shard holds up to every run of a report, so it is bounded like a report.json.
+    return JSON.parse(await readBoundedText(join(dir, SHARD_FILE), "report"));
   } catch {
     return undefined;
   }
