@@ -29,7 +29,8 @@ export {
 } from "./src/core/schedule.js";
 
 // Seeded 2D datasets and user points (CSV or JSON). Points are interleaved: [x0, y0, x1, y1, …].
-export { DATASET_NAMES, type DatasetName, type DatasetOptions, fromPairs, makeDataset, parsePoints, toPairs } from "./src/core/datasets.js";
+export { DATASET_NAMES, type DatasetName, type DatasetOptions, fromPairs, makeDataset, toPairs } from "./src/core/datasets.js";
+export { MAX_COORDINATE, parsePoints } from "./src/core/points.js";
 
 /** Seeded randomness that gives the same stream in Deno, Node and browsers. */
 export { Rng } from "./src/core/random.js";

@@ -1,6 +1,8 @@
 /**
  * The chisel CLI: `npm run chisel -- <command> [flags]`. Output is JSON on stdout or in --out FILE.
- * Exit codes: 0 done, 2 bad usage (flags, files), 1 anything else. Errors are one line, never a stack trace.
+ * Exit codes: 0 done, 2 bad usage (flags, files), 1 anything else (a run that diverged, an output holding
+ * a number that is not finite), 128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped train or
+ * report (130, 143, 129). Errors are one line, never a stack trace.
  */
 import type { Command } from "./cli/command.js";
 import { datasetCommand } from "./cli/dataset.js";
@@ -62,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
 
 try {
   const code = await main(Deno.args);
-  Deno.exitCode ||= code; // a command may have set its own (e.g. 130 after Ctrl-C)
+  Deno.exitCode ||= code; // a command may have set its own (e.g. 143 after SIGTERM)
 } catch (error) {
   // The core throws RangeError for out-of-range input: that is bad usage too.
   const usage = error instanceof UsageError || error instanceof RangeError;

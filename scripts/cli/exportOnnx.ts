@@ -1,6 +1,6 @@
 import { checkpointToOnnx, readCheckpoint } from "../../src/io/models.js";
 import { defineCommand } from "./command.js";
-import { checkStep } from "./common.js";
+import { checkStep, warnIfIncomplete } from "./common.js";
 import { settingFlag, UsageError } from "./flags.js";
 import { SETTINGS } from "../../src/core/settings.js";
 import { checkOutPath, writeOutFile } from "./output.js";
@@ -20,6 +20,7 @@ export const exportOnnxCommand = defineCommand({
       throw new UsageError(`--checkpoint ${flags.checkpoint}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")}`);
     });
     checkStep(flags.step, model, "checkpoint", flags.checkpoint!);
+    warnIfIncomplete("checkpoint", flags.checkpoint!, model);
     const bytes = checkpointToOnnx(model);
     await writeOutFile("out", flags.out!, bytes);
     const { kind, T, betaStart, betaEnd } = model.schedule;

@@ -2,7 +2,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { MANIFEST_FILE } from "../../src/core/training/checkpoint.js";
 import { configHash, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
-import type { ProgressEvent } from "../../src/core/training/train.js";
+import { type ProgressEvent, TrainingDivergedError } from "../../src/core/training/train.js";
 import { type Setting, SETTINGS } from "../../src/core/settings.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../../src/engines/trainEngines.js";
 import { runTraining } from "../../src/io/runStore.js";
@@ -11,6 +11,7 @@ import { defineCommand } from "./command.js";
 import { type FlagSpec, settingFlag, UsageError } from "./flags.js";
 import { progressBar } from "./progress.js";
 import { checkFolderFlag, readJsonFile } from "./files.js";
+import { catchStopSignals, STOP_SIGNALS } from "./common.js";
 
 /** The sections of a training config whose settings a flag can override. */
 const SECTIONS = ["dataset", "schedule", "model", "training"];
@@ -33,12 +34,10 @@ async function checkRunDir(path: string, overwrite: boolean | undefined): Promis
   if (held && !overwrite) throw new UsageError(`--out ${path} already holds a run: choose another directory or pass --overwrite`);
 }
 
-/** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
-export const INTERRUPTED_EXIT_CODE = 130;
-
 export const trainCommand = defineCommand({
   name: "train",
-  summary: "Trains the denoising MLP into a run directory of hashed checkpoints. Ctrl-C saves the last step.",
+  summary:
+    "Trains the denoising MLP into a run directory of hashed checkpoints. Ctrl-C, SIGTERM or SIGHUP saves the last step.",
   ownsOut: true,
   flags: {
     config: { type: "string", help: "training config JSON (defaults fill what it leaves out; flags override it)" },
@@ -70,9 +69,7 @@ export const trainCommand = defineCommand({
     }
     await checkRunDir(flags.out!, flags.overwrite);
     const engine = await createTrainEngine(config);
-    const controller = new AbortController();
-    const interrupt = () => controller.abort(new Error("interrupted"));
-    Deno.addSignalListener("SIGINT", interrupt);
+    const stop = catchStopSignals();
     const bar = flags.quiet ? undefined : progressBar(Deno.stderr);
     try {
       await mkdir(flags.out!, { recursive: true }).catch((error) => {
@@ -85,13 +82,14 @@ export const trainCommand = defineCommand({
         overwrite: flags.overwrite,
         command: ["chisel", "train", ...Deno.args.slice(1)].join(" "),
         versions: await runtimeVersions(engine.name),
-        signal: controller.signal,
+        signal: stop.signal,
         onProgress: (event: ProgressEvent) => bar?.update(event, engine.name),
       });
       bar?.done();
       if (result.aborted) {
-        console.error(`chisel: interrupted after step ${result.step}; its checkpoint is saved in ${flags.out}`);
-        Deno.exitCode = INTERRUPTED_EXIT_CODE;
+        const received = stop.received()!; // only a stop signal aborts training here
+        console.error(`chisel: ${received}: interrupted after step ${result.step}; its checkpoint is saved in ${flags.out}`);
+        Deno.exitCode = STOP_SIGNALS[received];
       }
       const last = manifest.checkpoints[manifest.checkpoints.length - 1];
       return {
@@ -104,9 +102,13 @@ export const trainCommand = defineCommand({
         finalLoss: last?.loss,
         checkpoints: manifest.checkpoints.map((c) => c.step),
       };
+    } catch (error) {
+      // The manifest says diverged and keeps the checkpoints saved before it: exit 1, naming where they are.
+      if (error instanceof TrainingDivergedError) throw new Error(`${error.message}; ${flags.out} is marked diverged`);
+      throw error;
     } finally {
       bar?.done();
-      Deno.removeSignalListener("SIGINT", interrupt);
+      stop.remove();
       await engine.dispose();
     }
   },

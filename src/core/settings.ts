@@ -121,7 +121,9 @@ export const SETTINGS = {
   }),
   datasetN: integer({ path: "dataset.n", flag: "dataset-n", label: "Training points", help: "points drawn from the dataset", min: 1, max: MAX_POINTS, default: 2048 }),
   datasetSeed: integer({ path: "dataset.seed", flag: "dataset-seed", label: "Dataset seed", help: "seed of the dataset's draw", min: 0, max: MAX_SEED, default: 0 }),
-  datasetNoise: number({ path: "dataset.noise", flag: "noise", label: "Jitter", help: "std of the Gaussian jitter around the shape (the dataset's own when absent)", min: 0, max: 10 }),
+  // At most the shapes' own half-width (they lie in about [−1.5, 1.5]², datasets.ts): more jitter hides
+  // the shape, and data that wide is no longer the unit-scale data the noise schedules are set for.
+  datasetNoise: number({ path: "dataset.noise", flag: "noise", label: "Jitter", help: "std of the Gaussian jitter around the shape (the dataset's own when absent)", min: 0, max: 1.5 }),
 
   // The noise schedule.
   scheduleKind: choice({

@@ -60,3 +60,38 @@ export function describeIssue(error: z.ZodError, json: unknown, schema: z.ZodTyp
   }
   return `${path.length === 0 ? root : jsonPath(path)}: ${issue.message}, got ${showValue(valueAt(json, path))}`;
 }
+
+/**
+ * The first number in a JSON-bound document that is NaN or infinite, with its JSON path ("floor.swd",
+ * "samples[3][0]"; "" for the document itself): JSON.stringify writes such a number as null, so the
+ * output would silently hold null where it promises a number. Walks arrays, typed arrays and plain
+ * objects depth first, in the order JSON.stringify writes them.
+ */
+export function firstNonFinite(document: unknown): { path: string; value: number } | undefined {
+  const path: PropertyKey[] = [];
+  const visit = (value: unknown): number | undefined => {
+    if (typeof value === "number") return Number.isFinite(value) ? undefined : value;
+    if (value === null || typeof value !== "object") return undefined;
+    if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+      const items = value as ArrayLike<unknown>;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (typeof item === "number" && Number.isFinite(item)) continue; // the common case, kept cheap
+        path.push(i);
+        const found = visit(item);
+        if (found !== undefined) return found;
+        path.pop();
+      }
+      return undefined;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      path.push(key);
+      const found = visit(item);
+      if (found !== undefined) return found;
+      path.pop();
+    }
+    return undefined;
+  };
+  const value = visit(document);
+  return value === undefined ? undefined : { path: jsonPath(path), value };
+}

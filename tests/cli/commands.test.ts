@@ -18,6 +18,9 @@ symlinkSync(join(scratch, "target.json"), linkOut);
 writeFileSync(join(scratch, "plain.txt"), "not a folder");
 writeFileSync(join(scratch, "five.csv"), "x,y\n1,2\n3,4\n5,6\n7,8\n9,1\n");
 writeFileSync(join(scratch, "four.json"), JSON.stringify({ name: "spiral", seed: 0, points: [[1, 2], [3, 4], [5, 6], [7, 8]] }));
+// Points whose distances overflow: they made the sliced Wasserstein distance NaN, printed as "swd": null.
+writeFileSync(join(scratch, "huge.csv"), `x,y\n${Array.from({ length: 20 }, (_, i) => (i % 2 ? "1e308,-1e308" : "-1e308,1e308")).join("\n")}\n`);
+writeFileSync(join(scratch, "huge.json"), JSON.stringify({ samples: [[0, 0], [1e308, 1]] }));
 
 function isCharacterDevice(path: string): boolean {
   try {
@@ -112,7 +115,7 @@ describe("chisel CLI", () => {
     ]),
     [["quality", "--steps", "10,0x10"], /--steps must list integers from 1 to T \(1000\), got "0x10"/],
     // A negative number after a number flag is its value, and meets the range check.
-    [["dataset", "--noise", "-1"], /^chisel: --noise must be a number in \[0, 10\], got "-1"$/m],
+    [["dataset", "--noise", "-1"], /^chisel: --noise must be a number in \[0, 1.5\], got "-1"$/m],
     [["schedule", "--T", "-5"], /^chisel: --T must be an integer from 1 to 100000, got "-5"$/m],
     [["sample", "--seed", "-1"], /^chisel: --seed must be an integer from 0 to 4294967295, got "-1"$/m],
     [["schedule", "--T", "--schedule", "cosine"], /^chisel: --T needs a value: an integer from 1 to 100000$/m],
@@ -137,6 +140,10 @@ describe("chisel CLI", () => {
     // Too few reference points for the k-NN metrics (k = 5) name the flag and the minimum.
     [["evaluate", "--samples", join(scratch, "five.csv"), "--reference", join(scratch, "five.csv")], /^chisel: --reference needs at least 12 points .*, got 5$/m],
     [["evaluate", "--samples", join(scratch, "five.csv"), "--reference", join(scratch, "four.json")], /^chisel: --reference needs at least 6 points, got 4$/m],
+    [["evaluate", "--samples", join(scratch, "huge.csv"), "--reference", join(scratch, "huge.csv")], /^chisel: --samples .*huge\.csv: points: line 2, column 1 is "-1e308", need a number within ±1e150$/m],
+    [["evaluate", "--samples", join(scratch, "huge.json"), "--reference", join(scratch, "five.csv")], /^chisel: --samples .*huge\.json: points: points\[1\]\[0\] is 1e\+308, need a number within ±1e150$/m],
+    // Jitter wider than the shapes (about [−1.5, 1.5]²) is refused.
+    [["dataset", "--noise", "2"], /^chisel: --noise must be a number in \[0, 1.5\], got "2"$/m],
     [["evaluate", "--reference", "x.json"], /--samples is required/],
     [["evaluate", "--samples", "/nonexistent.json", "--reference", "/nonexistent.json"], /--samples \/nonexistent.json: no such file/],
     [["frobnicate"], /unknown command "frobnicate"/],

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -109,6 +110,83 @@ describe("chisel train, export-onnx and sample --model", () => {
     } finally {
       writeFileSync(file, original);
     }
+  });
+
+  /** A copy of the run whose last checkpoint holds `edit`ed weights, hashed into its manifest as training would. */
+  function runWithWeights(name: string, edit: (weights: Float32Array) => void): string {
+    const dir = join(scratch, name);
+    cpSync(run, dir, { recursive: true });
+    const file = join(dir, "step-000120.f32");
+    const bytes = readFileSync(file);
+    const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    edit(weights);
+    writeFileSync(file, new Uint8Array(weights.buffer));
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    manifest.checkpoints.at(-1).sha256 = createHash("sha256").update(new Uint8Array(weights.buffer)).digest("hex");
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+    return dir;
+  }
+
+  it("refuses weights holding NaN in sample, quality and export-onnx, naming the parameter, with exit code 2", () => {
+    const dir = runWithWeights("nan-weights", (weights) => weights.fill(NaN, 7));
+    const out = join(scratch, "nan.onnx");
+    const cases: [string[], string][] = [
+      [["sample", "--model", dir, "--steps", "2"], `--model ${dir}`],
+      [["quality", "--model", dir, "--steps", "2", "--seeds", "1"], `--model ${dir}`],
+      [["export-onnx", "--checkpoint", dir, "--out", out], `--checkpoint ${dir}`],
+    ];
+    for (const [args, flag] of cases) {
+      const result = chisel(...args);
+      expect(result.code, args[0]).toBe(2);
+      expect(result.stderr).toBe(`chisel: ${flag}: step-000120.f32: weights contain NaN at parameter index 7; the run diverged\n`);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses an .onnx model whose weights hold NaN, naming the tensor", () => {
+    const bytes = readFileSync(join(scratch, "model.onnx"));
+    // The first layer's 38th weight, as its float32 bytes (found once in the model), turned into NaN.
+    const weight = readFileSync(join(run, "step-000120.f32")).subarray(4 * 37, 4 * 38);
+    const at = bytes.indexOf(weight);
+    expect(at).toBeGreaterThan(0);
+    expect(bytes.lastIndexOf(weight)).toBe(at);
+    bytes.set([0, 0, 0xc0, 0x7f], at);
+    const model = join(scratch, "nan.onnx");
+    writeFileSync(model, bytes);
+    const result = chisel("sample", "--model", model, "--steps", "2");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`chisel: --model ${model}: the model's weights contain NaN at W1[37]; the run diverged\n`);
+  });
+
+  it("fails with exit code 1 and writes nothing when an output would hold a number that is not finite", () => {
+    // Finite weights so large that the network's output overflows float32.
+    const dir = runWithWeights("huge-weights", (weights) => weights.fill(1e30));
+    const out = join(scratch, "huge.json");
+    const result = chisel("sample", "--model", dir, "--steps", "2", "--n", "4", "--out", out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^chisel: the output's samples\[0\]\[0\] is (NaN|-?Infinity), not a finite number: nothing was written /m);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("marks a run whose loss blows up diverged, keeps its checkpoints, exits 1, and warns whoever samples it", () => {
+    const dir = join(scratch, "diverged");
+    // lr 1 with no warm-up: the loss leaves 1 for millions within a few steps.
+    const result = chisel("train", "--lr", "1", "--warmup", "0", "--batch", "16", "--steps", "300", "--out", dir, "--quiet");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    const message = result.stderr.match(
+      /^chisel: (training diverged at step (\d+): the loss exceeded 10 × that of a zero output \(1\.0\d\) on 50 of the last 100 steps \(last good checkpoint: step 0\)); .*diverged is marked diverged\n$/,
+    );
+    expect(message, result.stderr).not.toBeNull();
+    const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    expect(manifest).toMatchObject({ status: "diverged", error: message![1] });
+    expect(manifest.checkpoints.map((c: { step: number }) => c.step)).toEqual([0]);
+    expect(manifest.lossHistory.steps.at(-1)).toBe(Number(message![2]));
+    const sampled = chisel("sample", "--model", dir, "--steps", "2", "--n", "2");
+    expect(sampled.code).toBe(0);
+    expect(sampled.stderr).toBe(
+      `chisel: warning: --model ${dir} is a run that did not complete (diverged: ${message![1]}); this is its checkpoint at step 0 of 300\n`,
+    );
   });
 
   const badInput: [string[], RegExp][] = [

@@ -89,6 +89,16 @@ describe("manifest and decodeCheckpoint", () => {
     );
   });
 
+  it.each([NaN, Infinity, -Infinity])("refuses hashed weights holding %s, naming the first such parameter", async (bad) => {
+    const weights = params.slice();
+    weights[1234] = bad;
+    weights[5000] = NaN;
+    // The SHA-256 matches: these are the bytes training wrote, and they would sample NaN.
+    const { bytes, manifest } = await runWith(250, weights);
+    expect(await rejection(decodeCheckpoint(manifest, 250, bytes)))
+      .toBe(`step-000250.f32: weights contain ${bad} at parameter index 1234; the run diverged`);
+  });
+
   it("refuses a step the manifest does not list", async () => {
     const { bytes, manifest } = await runWith(250, params);
     expect(await rejection(decodeCheckpoint(manifest, 500, bytes))).toBe(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset, parsePoints, toPairs } from "../../src/core/datasets.js";
+import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset, toPairs } from "../../src/core/datasets.js";
+import { parsePoints } from "../../src/core/points.js";
 
 function mean(points: Float64Array): [number, number] {
   const n = points.length / 2;
@@ -135,7 +136,7 @@ describe("makeDataset", () => {
     expect(() => makeDataset("ring", { n: 100_001 })).toThrow(RangeError);
     expect(() => makeDataset("ring", { n: 2.5 })).toThrow(/n must be/);
     expect(() => makeDataset("ring", { seed: 0.5 })).toThrow(/seed must be an integer/);
-    expect(() => makeDataset("ring", { noise: -0.1 })).toThrow(/noise must be a number in \[0, 10\], got -0.1/);
+    expect(() => makeDataset("ring", { noise: -0.1 })).toThrow(/noise must be a number in \[0, 1.5\], got -0.1/);
     expect(() => makeDataset("ring", { noise: NaN })).toThrow(/noise/);
     expect(() => makeDataset("spiral", { turns: 0 })).toThrow(/turns must be in \(0, 10\]/);
     expect(() => makeDataset("spiral", { turns: 11 })).toThrow(/turns/);

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parsePoints } from "../../src/core/datasets.js";
+import { parsePoints } from "../../src/core/points.js";
 import { decodeBundle, encodeBundle } from "../../src/core/floatBundle.js";
 import { exportOnnx, readOnnxMetadata } from "../../src/core/onnx/export.js";
 import { parseReportConfig } from "../../src/core/reports/config.js";

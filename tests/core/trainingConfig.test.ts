@@ -131,7 +131,7 @@ describe("parseTrainConfig: each bad input names its JSON path and range", () =>
     ],
     [{ dataset: { n: 0 } }, "dataset.n: must be an integer from 1 to 100000, got 0"],
     [{ dataset: { n: 100001 } }, "dataset.n: must be an integer from 1 to 100000, got 100001"],
-    [{ dataset: { noise: -0.1 } }, "dataset.noise: must be a number in [0, 10], got -0.1"],
+    [{ dataset: { noise: -0.1 } }, "dataset.noise: must be a number in [0, 1.5], got -0.1"],
     [{ schedule: { kind: "exp" } }, 'schedule.kind: must be one of linear, quadratic, cosine, sigmoid, got "exp"'],
     [{ schedule: { T: 0 } }, "schedule.T: must be an integer from 1 to 100000, got 0"],
     [{ schedule: { T: 100001 } }, "schedule.T: must be an integer from 1 to 100000, got 100001"],

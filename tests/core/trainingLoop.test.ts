@@ -109,7 +109,8 @@ describe("checkpoints and loss history", () => {
       dataset: { n: 16 },
       training: { ...PLAIN, steps: 10000, batch: 1, logEvery: 1, checkpoints: [] },
     });
-    const { result } = await collect(config, new FakeEngine("fake", initialParams(config), { loss: (s) => s }), {
+    // Losses s / 10⁴ rise through the run but stay below the zero output's (1): no divergence.
+    const { result } = await collect(config, new FakeEngine("fake", initialParams(config), { loss: (s) => s / 1e4 }), {
       evalPoints: 1,
     });
     const { steps, loss } = result.lossHistory;
@@ -119,8 +120,8 @@ describe("checkpoints and loss history", () => {
     let previous = 0;
     steps.forEach((step, i) => {
       expect(step).toBeGreaterThan(previous);
-      // The mean of the integers previous+1 … step.
-      expect(loss[i]).toBeCloseTo((previous + 1 + step) / 2, 9);
+      // The mean of (previous+1 … step) / 10⁴.
+      expect(loss[i]).toBeCloseTo((previous + 1 + step) / 2 / 1e4, 12);
       previous = step;
     });
   });
@@ -247,6 +248,30 @@ describe("divergence", () => {
     );
     expect(error.message).toBe("training diverged at step 5: loss is NaN (last good checkpoint: step 0)");
     expect(seen).toEqual([0]);
+  });
+
+  // ε targets are standard normal: a zero output scores ≈ 1, so the limit is ≈ 10 (evalPoints 2048 pins it).
+  it("stops once the loss stays above 10 × a zero output's for 50 of the last 100 steps, saving no later checkpoint", async () => {
+    const config = smallConfig({ steps: 300, checkpoints: [0, 20, 100], logEvery: 10 });
+    const engine = new FakeEngine("fake", initialParams(config), { loss: (s) => (s > 30 ? 7093 : 0.5) });
+    const seen: number[] = [];
+    const error = await divergence(
+      train(config, engine, { evalPoints: 2048, onCheckpoint: (c) => void seen.push(c.step) }),
+    );
+    expect(error.step).toBe(80);
+    expect(error.message).toMatch(
+      /^training diverged at step 80: the loss exceeded 10 × that of a zero output \(1\.0\d\) on 50 of the last 100 steps \(last good checkpoint: step 20\)$/,
+    );
+    expect(seen).toEqual([0, 20]);
+    expect(error.lossHistory.steps.at(-1)).toBe(80);
+  });
+
+  it("lets lone spikes and a loss just under the limit pass", async () => {
+    const config = smallConfig({ steps: 1000, checkpoints: [] });
+    // A spike of 10⁶ on 49 of every 100 steps, and 9 (under 10 × ≈ 1) on the rest.
+    const engine = new FakeEngine("fake", initialParams(config), { loss: (s) => (s % 100 < 49 ? 1e6 : 9) });
+    const { result } = await collect(config, engine, { evalPoints: 2048 });
+    expect(result).toMatchObject({ step: 1000, aborted: false });
   });
 });
 

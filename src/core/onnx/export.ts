@@ -190,6 +190,8 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
   if (!(params instanceof Float32Array) || params.length !== size) {
     throw new RangeError(`params must be a Float32Array of ${size} values, got ${params?.length}`);
   }
+  const bad = params.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) throw new RangeError(`params: weights contain ${params[bad]} at parameter index ${bad}; the run diverged`);
   if (!PARAMETERIZATIONS.includes(parameterization)) {
     throw new RangeError(`parameterization must be one of ${PARAMETERIZATIONS.join(", ")}, got ${parameterization}`);
   }
@@ -276,9 +278,29 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
   return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
 
-/** Reads back what `exportOnnx` stored: the schedule, the parameterization and the network shape. */
+/** The first NaN or infinite value among a model's float tensors, as "W2[17]", or undefined. */
+function firstNonFiniteWeight(initializers: { name?: string; dataType?: number; rawData?: Uint8Array }[]): string | undefined {
+  for (const { name, dataType, rawData } of initializers) {
+    if (dataType !== FLOAT || !rawData) continue;
+    const view = new DataView(rawData.buffer, rawData.byteOffset, rawData.byteLength);
+    for (let i = 0; 4 * i + 4 <= rawData.byteLength; i++) {
+      const value = view.getFloat32(4 * i, true);
+      if (!Number.isFinite(value)) return `${value} at ${name}[${i}]`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads back what `exportOnnx` stored: the schedule, the parameterization and the network shape.
+ * Refuses a model whose weights are not all finite: it would sample NaN.
+ */
 export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
-  let decoded: { producerName?: string; metadataProps?: { key: string; value: string }[] };
+  let decoded: {
+    producerName?: string;
+    metadataProps?: { key: string; value: string }[];
+    graph?: { initializer?: { name?: string; dataType?: number; rawData?: Uint8Array }[] };
+  };
   try {
     decoded = ModelProto.toObject(ModelProto.decode(bytes), { defaults: false });
   } catch (error) {
@@ -297,6 +319,8 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
   };
   const error = scheduleConfigError(schedule);
   if (error) throw new RangeError(`the model's schedule is invalid: ${error}`);
+  const nonFinite = firstNonFiniteWeight(decoded.graph?.initializer ?? []);
+  if (nonFinite) throw new RangeError(`the model's weights contain ${nonFinite}; the run diverged`);
   const parameterization = props.parameterization as Parameterization;
   if (!PARAMETERIZATIONS.includes(parameterization)) {
     throw new RangeError(`the model's parameterization must be one of ${PARAMETERIZATIONS.join(", ")}, got ${parameterization}`);

@@ -199,7 +199,8 @@ export function manifestText(manifest: RunManifest): string {
 
 /**
  * The weights of checkpoint `step` from its file's bytes, after checking the manifest's format, that
- * its config still hashes to configHash, that the size fits the configured network, and the SHA-256.
+ * its config still hashes to configHash, that the size fits the configured network, the SHA-256, and
+ * that every weight is finite.
  */
 export async function decodeCheckpoint(manifest: RunManifest, step: number, bytes: Uint8Array): Promise<Float32Array> {
   if (manifest.format !== RUN_FORMAT || manifest.version !== RUN_VERSION) {
@@ -242,5 +243,10 @@ export async function decodeCheckpoint(manifest: RunManifest, step: number, byte
   const params = new Float32Array(expected / 4);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < params.length; i++) params[i] = view.getFloat32(4 * i, true);
+  // The hash only proves the file is what training wrote: weights that went NaN would sample NaN.
+  const bad = params.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) {
+    throw new CheckpointError(`${entry.file}: weights contain ${params[bad]} at parameter index ${bad}; the run diverged`);
+  }
   return params;
 }

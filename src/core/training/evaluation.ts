@@ -34,6 +34,8 @@ export interface EvalSet {
   t: Int32Array;
   target: Float64Array;
   dims: number[];
+  /** The loss of a network that outputs zero, the mean squared target (1 for ε): about where an untrained one starts. */
+  zeroOutputLoss: number;
 }
 
 /**
@@ -63,8 +65,12 @@ export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS): EvalSet 
   const { xt, eps } = qSample(schedule, x0Rows, t, rng);
   const { coefX0, coefEps } = targetCoefficients(schedule, config.model.parameterization);
   const target = new Float64Array(2 * rows);
-  for (let i = 0; i < 2 * rows; i++) target[i] = coefX0[t[i >> 1]] * x0Rows[i] + coefEps[t[i >> 1]] * eps[i];
-  return { buckets, points, xt, t, target, dims: modelDims(config.model) };
+  let squares = 0;
+  for (let i = 0; i < 2 * rows; i++) {
+    target[i] = coefX0[t[i >> 1]] * x0Rows[i] + coefEps[t[i >> 1]] * eps[i];
+    squares += target[i] ** 2;
+  }
+  return { buckets, points, xt, t, target, dims: modelDims(config.model), zeroOutputLoss: squares / (2 * rows) };
 }
 
 /** Mean squared error per bucket of the float64 reference network on the evaluation set. */

@@ -17,6 +17,7 @@ import type { TrainEngine } from "./engine.js";
 import { evaluateLossByTimestep, makeEvalSet, type TimestepLoss } from "./evaluation.js";
 import { learningRate } from "./learningRate.js";
 import { type LossHistory, LossLog } from "./lossLog.js";
+import { DivergenceWatch } from "./divergence.js";
 
 export type { LossHistory, TimestepLoss };
 
@@ -76,18 +77,22 @@ export interface TrainResult {
   seconds: number;
 }
 
-/** A NaN or infinite loss: training stopped at `step`; the checkpoints before it are good. */
+/**
+ * A NaN or infinite loss, or a loss that blew up (divergence.ts): training stopped at `step`, with no
+ * checkpoint saved from that step on.
+ */
 export class TrainingDivergedError extends Error {
   override name = "TrainingDivergedError";
   constructor(
     readonly step: number,
     readonly loss: number,
     readonly lastCheckpoint: number | undefined,
-    /** The finite losses up to the step before. */
+    /** The losses up to `step` (the step before, when its loss is not finite). */
     readonly lossHistory: LossHistory,
+    reason = `loss is ${loss}`,
   ) {
     const kept = lastCheckpoint === undefined ? "no checkpoint saved" : `last good checkpoint: step ${lastCheckpoint}`;
-    super(`training diverged at step ${step}: loss is ${loss} (${kept})`);
+    super(`training diverged at step ${step}: ${reason} (${kept})`);
   }
 }
 
@@ -128,6 +133,7 @@ export async function train(
   const nextBatch = batchStream(config);
   const evalSet = makeEvalSet(config, options.evalPoints);
   const log = new LossLog(logEvery);
+  const divergence = new DivergenceWatch(evalSet.zeroOutputLoss);
   const checkpointSteps = new Set(checkpoints);
   const emitted: number[] = [];
   // The EMA shadow, kept in float64 so that (1 − decay)·Δ does not vanish against float32 rounding.
@@ -159,6 +165,10 @@ export async function train(
       throw new TrainingDivergedError(step, loss, emitted[emitted.length - 1], log.snapshot());
     }
     log.add(step, loss);
+    if (divergence.add(loss)) {
+      log.flush(step);
+      throw new TrainingDivergedError(step, loss, emitted[emitted.length - 1], log.snapshot(), divergence.reason());
+    }
     if (shadow) {
       // Warm-up of the decay as in diffusers' EMAModel: early averages do not drag the initial weights along.
       const decay = Math.min(ema, (1 + step) / (10 + step));

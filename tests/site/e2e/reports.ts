@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { createOrtDenoiser } from "../../../src/engines/onnx/ortDenoiser.js";
-import { parsePoints } from "../../../src/core/datasets.js";
+import { parsePoints } from "../../../src/core/points.js";
 import type { Report } from "../../../src/core/reports/report.js";
 import { listReports, loadReport } from "../../../src/io/reports/read.js";
 import type { PageChecks } from "../../support/browser.js";
