@@ -1,9 +1,16 @@
-import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset, parsePoints } from "../../src/core/datasets.js";
-import { DEFAULT_K, evaluate, metricFloor } from "../../src/core/metrics.js";
+import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset } from "../../src/core/datasets.js";
+import { parsePoints } from "../../src/core/points.js";
+import { DEFAULT_K, evaluate, metricFloor, prepareReference } from "../../src/core/metrics.js";
+import { evaluateEstimate } from "../../src/core/cost.js";
 import { Rng } from "../../src/core/random.js";
 import { defineCommand } from "./command.js";
 import { SETTINGS } from "../../src/core/settings.js";
+import { readFlagFile } from "./files.js";
 import { settingFlag, UsageError } from "./flags.js";
+import { startJob } from "./progress.js";
+
+/** Fresh draws of the reference's dataset that the floor averages over (metricFloor's default). */
+const FLOOR_DRAWS = 3;
 
 /** A point file as read: its points, and the dataset that drew them when the file says so. */
 interface PointFile {
@@ -13,16 +20,11 @@ interface PointFile {
 
 /**
  * Reads points from the output of `chisel sample` ({samples}), `chisel dataset` ({name, seed, points}),
- * a bare [[x, y], …] JSON array, or a CSV of x,y rows.
+ * a bare [[x, y], …] JSON array, or a CSV of x,y rows: a regular file of at most READ_LIMITS.points
+ * bytes, holding at most MAX_POINTS points (parsePoints counts them).
  */
 async function readPointFile(flag: string, path: string): Promise<PointFile> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message;
-    throw new UsageError(`--${flag} ${path}: ${reason}`);
-  }
+  const text = await readFlagFile(flag, path, "points");
   try {
     if (!path.toLowerCase().endsWith(".json") && !/^\s*[[{]/.test(text)) return { points: parsePoints(text, "csv") };
     const document = JSON.parse(text);
@@ -80,18 +82,36 @@ export const evaluateCommand = defineCommand({
     }
     const options = { seed: flags.seed };
     const n = samples.points.length / 2;
-    let floor;
-    if (reference.dataset) {
-      // Independent draws of the reference's own dataset, as many points as there are samples.
-      const { name, seed, noise } = reference.dataset;
-      floor = {
-        method: "fresh-draws",
-        ...metricFloor(reference.points, (d) => makeDataset(name, { n, seed: seed + d, noise }), options),
-      };
-    } else {
-      const [a, b] = splitHalves(reference.points, flags.seed!);
-      floor = { method: "split-half", ...evaluate(b.length / 2 > n ? b.subarray(0, 2 * n) : b, a, options) };
+    // The pairwise work is O(n² + n·m + m²): say how long it will take, and show each stage as it ends.
+    const estimate = evaluateEstimate({ n, m: referenceCount, floor: reference.dataset ? { draws: FLOOR_DRAWS } : "split-half" });
+    const progress = startJob(estimate, estimate.seconds);
+    let done = 0;
+    const finished = (seconds: number) => {
+      done += seconds;
+      progress?.update(done, estimate.seconds);
+    };
+    try {
+      const prepared = prepareReference(reference.points);
+      finished(estimate.stages.prepare);
+      const scores = evaluate(samples.points, prepared, options);
+      finished(estimate.stages.score);
+      let floor;
+      if (reference.dataset) {
+        // Independent draws of the reference's own dataset, as many points as there are samples.
+        const { name, seed, noise } = reference.dataset;
+        const draw = (d: number) => {
+          finished(estimate.stages.floor[d - 1]); // the floor's own preparation, then each draw before this one
+          return makeDataset(name, { n, seed: seed + d, noise });
+        };
+        floor = { method: "fresh-draws", ...metricFloor(reference.points, draw, { ...options, draws: FLOOR_DRAWS }) };
+      } else {
+        const [a, b] = splitHalves(reference.points, flags.seed!);
+        floor = { method: "split-half", ...evaluate(b.length / 2 > n ? b.subarray(0, 2 * n) : b, a, options) };
+      }
+      progress?.update(estimate.seconds, estimate.seconds);
+      return { n, referenceN: referenceCount, ...scores, floor };
+    } finally {
+      progress?.done();
     }
-    return { n, referenceN: reference.points.length / 2, ...evaluate(samples.points, reference.points, options), floor };
   },
 });

@@ -1,15 +1,24 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
+import { readBoundedText, type ReadLimit } from "../../src/io/files.js";
 import { UsageError } from "./flags.js";
 
-/** Reads and parses a JSON file named by a flag; any problem is a one-line UsageError naming the flag. */
-export async function readJsonFile(flag: string, path: string): Promise<unknown> {
-  let text: string;
+/**
+ * Reads a text file named by a flag, refusing anything but a regular file within READ_LIMITS[kind]
+ * before reading it; any problem is a one-line UsageError naming the flag.
+ */
+export async function readFlagFile(flag: string, path: string, kind: ReadLimit): Promise<string> {
   try {
-    text = await readFile(path, "utf8");
+    return await readBoundedText(path, kind);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new UsageError(`--${flag} ${path}: ${code === "ENOENT" ? "no such file" : (error as Error).message.split("\n")[0]}`);
+    const reason = code === "ENOENT" ? "no such file" : (error as Error).message.split("\n")[0].replace(/^[A-Z]+: /, "");
+    throw new UsageError(`--${flag} ${path}: ${reason}`);
   }
+}
+
+/** Reads and parses a JSON file named by a flag (a config, at most READ_LIMITS.config); any problem is one UsageError line naming the flag. */
+export async function readJsonFile(flag: string, path: string): Promise<unknown> {
+  const text = await readFlagFile(flag, path, "config");
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -4,10 +4,20 @@ import { oracleDenoiser } from "../../src/core/oracle.js";
 import { sample } from "../../src/core/sample.js";
 import { type DdpmVariance, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "../../src/core/schedule.js";
-import { INFERENCE_ENGINES, type InferenceEngine } from "../../src/io/models.js";
+import {
+  type DenoiserWork,
+  describeCount,
+  MAX_OUTPUT_BYTES,
+  sampleEstimate,
+  sampleOutputBytes,
+  sampleOutputPoints,
+} from "../../src/core/cost.js";
+import { describeBytes } from "../../src/io/files.js";
+import { INFERENCE_ENGINES, type InferenceEngine, modelWeights } from "../../src/io/models.js";
 import { defineCommand } from "./command.js";
 import { openModel, pairs, scheduleFlags, scheduleFromFlags } from "./common.js";
 import { settingFlag, UsageError } from "./flags.js";
+import { type JobProgress, startJob } from "./progress.js";
 
 /** The schedule flags without defaults: a trained model brings its own schedule. */
 const scheduleOverrides = Object.fromEntries(
@@ -40,6 +50,7 @@ export const sampleCommand = defineCommand({
   async run(flags) {
     let schedule: Schedule;
     let denoiser: Denoiser & { dispose?: () => void | Promise<void> };
+    let work: DenoiserWork;
     let model: Record<string, unknown>;
     if (flags.model === "oracle") {
       if (flags.step !== undefined) throw new UsageError("--step goes with a trained --model, not the oracle");
@@ -51,7 +62,9 @@ export const sampleCommand = defineCommand({
         "beta-end": flags["beta-end"] ?? DEFAULT_SCHEDULE.betaEnd,
         T: flags.T ?? DEFAULT_SCHEDULE.T,
       });
-      denoiser = oracleDenoiser(schedule, makeDataset(dataset));
+      const data = makeDataset(dataset);
+      denoiser = oracleDenoiser(schedule, data);
+      work = { kind: "oracle", dataPoints: data.length / 2 };
       model = { model: "oracle", dataset };
     } else {
       const given = (["schedule", "beta-start", "beta-end", "T"] as const).find((name) => flags[name] !== undefined);
@@ -62,13 +75,27 @@ export const sampleCommand = defineCommand({
       const loaded = opened.model;
       schedule = loaded.schedule;
       denoiser = opened.denoiser;
+      work = { kind: "network", weights: modelWeights(loaded), engine };
       model = loaded.kind === "onnx"
         ? { model: loaded.path, engine }
         : { model: loaded.runDir, checkpointStep: loaded.step, engine };
     }
     const steps = flags.steps ?? schedule.T;
     if (steps > schedule.T) throw new UsageError(`--steps must be an integer from 1 to T (${schedule.T}), got ${steps}`);
+    const n = flags.n!;
+    let progress: JobProgress | undefined;
     try {
+      // Refused before any work: an output too large to build as one JSON text, or without gigabytes of memory.
+      const output = { n, steps, trajectory: flags.trajectory };
+      const bytes = sampleOutputBytes(output);
+      if (bytes > MAX_OUTPUT_BYTES) {
+        throw new UsageError(
+          `--trajectory: ${describeCount(n)} points × ${describeCount(steps)} steps would write ${describeCount(sampleOutputPoints(output))} ` +
+            `points (up to ${describeBytes(bytes)} of JSON), over the ${describeBytes(MAX_OUTPUT_BYTES)} output limit; ` +
+            `lower --n or --steps, or drop --trajectory`,
+        );
+      }
+      progress = startJob(sampleEstimate({ denoiser: work, sampler: flags.sampler as SamplerName, n, steps }), steps, "steps");
       const result = await sample({
         schedule,
         denoiser,
@@ -76,11 +103,12 @@ export const sampleCommand = defineCommand({
         steps,
         spacing: flags.spacing as TimestepSpacing,
         clipX0: flags["clip-x0"],
-        n: flags.n!,
+        n,
         seed: flags.seed!,
         eta: flags.eta,
         variance: flags.variance as DdpmVariance,
         trajectory: flags.trajectory,
+        onStep: progress?.update,
       });
       return {
         sampler: result.sampler,
@@ -98,6 +126,7 @@ export const sampleCommand = defineCommand({
           : {}),
       };
     } finally {
+      progress?.done();
       await denoiser.dispose?.();
     }
   },

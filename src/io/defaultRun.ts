@@ -3,14 +3,14 @@
  * checkpoints are committed under data/runs/, so a build only trains when that config changes.
  */
 import { fileURLToPath } from "node:url";
-import { readFile } from "node:fs/promises";
 import { parseTrainConfig, type TrainConfig } from "../core/training/config.js";
+import { readBoundedText } from "./files.js";
 import { ensureRun } from "./runCache.js";
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL("../../data/configs/default.json", import.meta.url));
 
 export async function readTrainConfig(path: string): Promise<TrainConfig> {
-  return parseTrainConfig(JSON.parse(await readFile(path, "utf8")));
+  return parseTrainConfig(JSON.parse(await readBoundedText(path, "config")));
 }
 
 /** The default run's directory and config, training it first if the cache lacks it. */

@@ -2,7 +2,7 @@
  * Opens a trained model for sampling, from a run directory, a checkpoint file in one, or an exported
  * .onnx file, behind one Denoiser with the schedule it was trained on.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { Denoiser } from "../core/denoiser.js";
 import { exportOnnx, readOnnxMetadata } from "../core/onnx/export.js";
@@ -10,6 +10,7 @@ import type { Parameterization } from "../core/parameterization.js";
 import { makeSchedule, type Schedule } from "../core/schedule.js";
 import type { RunManifest } from "../core/training/checkpoint.js";
 import { modelDims } from "../core/training/config.js";
+import { readBoundedFile } from "./files.js";
 import { loadCheckpoint } from "./runStore.js";
 
 export const INFERENCE_ENGINES = ["ort", "tfjs", "reference"] as const;
@@ -63,14 +64,22 @@ export async function readCheckpoint(path: string, step?: number): Promise<Check
   };
 }
 
-/** Reads a model from a checkpoint path or an .onnx file. */
+/** Reads a model from a checkpoint path or an .onnx file (a regular file of at most READ_LIMITS.onnx bytes). */
 export async function readModel(path: string, step?: number): Promise<CheckpointModel | OnnxModel> {
   if (path.toLowerCase().endsWith(".onnx")) {
-    const bytes = new Uint8Array(await readFile(path));
+    const bytes = await readBoundedFile(path, "onnx");
     const metadata = readOnnxMetadata(bytes);
     return { kind: "onnx", path, bytes, schedule: makeSchedule(metadata.schedule), parameterization: metadata.parameterization };
   }
   return readCheckpoint(path, step);
+}
+
+/**
+ * The network's weights, about its multiply-adds per point: a checkpoint's parameters, or an .onnx file's
+ * size in float32s (its graph and metadata are a few hundred bytes beside them).
+ */
+export function modelWeights(model: CheckpointModel | OnnxModel): number {
+  return model.kind === "checkpoint" ? model.params.length : Math.ceil(model.bytes.length / 4);
 }
 
 /** The ONNX bytes of a checkpoint (ε output, schedule and parameterization in the metadata). */

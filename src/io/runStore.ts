@@ -4,13 +4,13 @@
  * Every file is written to a temporary sibling, flushed to disk and renamed into place, the weights
  * before the manifest that lists them. So however a run is interrupted (Ctrl-C, a crash, a full disk),
  * the directory holds a manifest whose every checkpoint is complete: the last good one survives.
- * node:fs keeps this usable from the Deno CLI and from Framework data loaders (Node) alike.
+ * Framework runs the data loaders on Deno too (observablehq.config.ts), so this and the CLI share one runtime.
  */
 
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { assertInsideRunFolder } from "./confine.js";
-import { writeFileAtomic } from "./files.js";
+import { readBoundedFile, readBoundedText, writeFileAtomic } from "./files.js";
 import {
   addCheckpoint,
   CheckpointError,
@@ -66,12 +66,12 @@ class RunDirectory {
   }
 }
 
-/** The validated manifest of a run directory. */
+/** The validated manifest of a run directory (a regular file of at most READ_LIMITS.manifest bytes). */
 export async function loadRun(dir: string): Promise<RunManifest> {
   const path = join(dir, MANIFEST_FILE);
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readBoundedText(path, "manifest");
   } catch (error) {
     throw new CheckpointError(`${path}: cannot read (${(error as Error).message.split("\n")[0]})`);
   }
@@ -90,7 +90,11 @@ export interface LoadedCheckpoint {
   params: Float32Array;
 }
 
-/** The weights of checkpoint `step` (default: the last one saved), verified against the manifest. */
+/**
+ * The weights of checkpoint `step` (default: the last one saved), verified against the manifest. The
+ * file's size is checked against the manifest's before a byte is read, so a huge file or a device in its
+ * place is refused at once.
+ */
 export async function loadCheckpoint(dir: string, step?: number): Promise<LoadedCheckpoint> {
   const manifest = await loadRun(dir);
   const last = manifest.checkpoints[manifest.checkpoints.length - 1];
@@ -104,11 +108,21 @@ export async function loadCheckpoint(dir: string, step?: number): Promise<Loaded
       `no checkpoint at step ${chosen} (the run has: ${manifest.checkpoints.map((c) => c.step).join(", ") || "none"})`,
     );
   }
+  const path = join(dir, entry.file);
+  const cannotRead = (error: unknown) =>
+    new CheckpointError(`${path}: cannot read (${(error as Error).message.split("\n")[0]})`);
+  const info = await stat(path).catch((error) => {
+    throw cannotRead(error);
+  });
+  if (info.isFile() && info.size !== entry.bytes) {
+    const why = info.size < entry.bytes ? "truncated" : "extra data";
+    throw new CheckpointError(`${entry.file}: ${info.size} bytes, expected ${entry.bytes} (${why})`);
+  }
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(join(dir, entry.file)));
+    bytes = await readBoundedFile(path, "weights");
   } catch (error) {
-    throw new CheckpointError(`${join(dir, entry.file)}: cannot read (${(error as Error).message.split("\n")[0]})`);
+    throw cannotRead(error);
   }
   return { manifest, step: chosen, params: await decodeCheckpoint(manifest, chosen, bytes) };
 }

@@ -2,7 +2,7 @@
  * Version numbers on Deno, all read from chisel's package.json (its version and pinned dependencies):
  * what a run trained here records (core/training/versions.ts), and what report provenance lists.
  */
-import { readFile } from "node:fs/promises";
+import { readBoundedText } from "./files.js";
 import { runVersions } from "../core/training/versions.js";
 
 const PACKAGE_JSON = new URL("../../package.json", import.meta.url);
@@ -14,7 +14,7 @@ export interface PackageVersions {
 }
 
 export async function readPackageVersions(): Promise<PackageVersions> {
-  const pkg = JSON.parse(await readFile(PACKAGE_JSON, "utf8"));
+  const pkg = JSON.parse(await readBoundedText(PACKAGE_JSON, "config"));
   return { chisel: pkg.version, dependencies: pkg.dependencies ?? {} };
 }
 

@@ -7,10 +7,11 @@
  * --allow-run. Whether the tree has uncommitted changes cannot be seen that way and is not claimed.
  */
 import { fileURLToPath } from "node:url";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Provenance } from "../../core/reports/report.js";
 import { readPackageVersions } from "../versions.js";
+import { readBoundedText } from "../files.js";
 
 export const PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -21,7 +22,7 @@ export interface GitCommit {
 }
 
 async function text(path: string): Promise<string | undefined> {
-  return readFile(path, "utf8").then((s) => s.trim(), () => undefined);
+  return readBoundedText(path, "config").then((s) => s.trim(), () => undefined);
 }
 
 /** The git folder of a work tree: .git, or where a .git file ("gitdir: …", worktrees) points. */
