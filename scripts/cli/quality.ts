@@ -4,7 +4,7 @@ import { oracleDenoiser } from "../../src/core/oracle.js";
 import { makeDataset } from "../../src/core/datasets.js";
 import { integer, parseDecimal, SAMPLER_NAMES, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
 import { makeSchedule, type Schedule } from "../../src/core/schedule.js";
-import { INFERENCE_ENGINES, type InferenceEngine, modelWeights } from "../../src/io/models.js";
+import { DEFAULT_INFERENCE_ENGINE, INFERENCE_ENGINES, type InferenceEngine, modelWeights } from "../../src/io/models.js";
 import { qualityTable, type QualityRun } from "../../src/core/quality.js";
 import { type DenoiserWork, qualityEstimate } from "../../src/core/cost.js";
 import { defineCommand } from "./command.js";
@@ -31,7 +31,7 @@ export const qualityCommand = defineCommand({
   flags: {
     model: { type: "string", default: "oracle", help: "oracle, a run directory, a step-NNNNNN.f32 checkpoint, or a .onnx model" },
     step: settingFlag(SETTINGS.checkpointStep, { help: "with a run directory: which checkpoint" }),
-    engine: { type: "choice", choices: INFERENCE_ENGINES, help: "inference engine for a trained model (default ort)" },
+    engine: { type: "choice", choices: INFERENCE_ENGINES, help: `inference engine for a trained model (default ${DEFAULT_INFERENCE_ENGINE})` },
     dataset: settingFlag(SETTINGS.datasetName, {
       default: undefined,
       help: "reference dataset (default: the run's training set; spiral for the oracle and .onnx models)",
@@ -57,7 +57,7 @@ export const qualityCommand = defineCommand({
       denoiser = oracleDenoiser(schedule, data);
       work = { kind: "oracle", dataPoints: data.length / 2 };
     } else {
-      const engine = (flags.engine ?? "ort") as InferenceEngine;
+      const engine = (flags.engine ?? DEFAULT_INFERENCE_ENGINE) as InferenceEngine;
       const opened = await openModel(flags.model!, flags.step, engine);
       const model = opened.model;
       schedule = model.schedule;

@@ -13,7 +13,7 @@ import {
   sampleOutputPoints,
 } from "../../src/core/cost.js";
 import { describeBytes } from "../../src/io/files.js";
-import { INFERENCE_ENGINES, type InferenceEngine, modelWeights } from "../../src/io/models.js";
+import { DEFAULT_INFERENCE_ENGINE, INFERENCE_ENGINES, type InferenceEngine, modelWeights } from "../../src/io/models.js";
 import { defineCommand } from "./command.js";
 import { openModel, pairs, scheduleFlags, scheduleFromFlags } from "./common.js";
 import { settingFlag, UsageError } from "./flags.js";
@@ -34,7 +34,7 @@ export const sampleCommand = defineCommand({
     },
     step: settingFlag(SETTINGS.checkpointStep, { help: "with a run directory: which checkpoint (default the last)" }),
     // No defaults here: given with the other kind of model, they are refused rather than ignored.
-    engine: { type: "choice", choices: INFERENCE_ENGINES, help: "inference engine for a trained model (default ort)" },
+    engine: { type: "choice", choices: INFERENCE_ENGINES, help: `inference engine for a trained model (default ${DEFAULT_INFERENCE_ENGINE})` },
     dataset: settingFlag(SETTINGS.datasetName, { default: undefined, help: "the oracle's dataset (seed 0, 2048 points; default spiral)" }),
     sampler: settingFlag(SETTINGS.sampler),
     steps: settingFlag(SETTINGS.samplingSteps, { help: "sampling steps, from 1 to T (default T)" }),
@@ -70,7 +70,7 @@ export const sampleCommand = defineCommand({
       const given = (["schedule", "beta-start", "beta-end", "T"] as const).find((name) => flags[name] !== undefined);
       if (given) throw new UsageError(`--${given} cannot be set with a trained --model: the model brings the schedule it was trained on`);
       if (flags.dataset !== undefined) throw new UsageError("--dataset goes with the oracle: a trained --model samples what it learned");
-      const engine = (flags.engine ?? "ort") as InferenceEngine;
+      const engine = (flags.engine ?? DEFAULT_INFERENCE_ENGINE) as InferenceEngine;
       const opened = await openModel(flags.model!, flags.step, engine);
       const loaded = opened.model;
       schedule = loaded.schedule;

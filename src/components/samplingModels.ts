@@ -1,8 +1,8 @@
 /**
- * The denoisers the sampling page can run, opened only when first needed (onnxruntime's wasm is a large
- * download), and kept for the rest of the visit:
- *   default  the default run's final model, as ONNX on onnxruntime-web (wasm, or WebGPU where it runs)
- *   session  the model trained on the /train page in this tab: exported to ONNX in the browser
+ * The denoisers the sampling page can run, opened only when first needed, and kept for the rest of the visit:
+ *   default  the default run's final model: its weights read from the ONNX file, run on the fused
+ *            WebAssembly SIMD kernel (onnxruntime-web where there is no WebAssembly SIMD)
+ *   session  the model trained on the /train page in this tab, on the same engine
  *   oracle   the exact posterior mean of the training set (src/core/oracle.ts): what a perfectly trained
  *            network would predict; it reproduces training points
  * Each comes with its schedule and training set, which the samples are compared with.
@@ -12,7 +12,9 @@ import { type DatasetName, makeDataset } from "../core/datasets.js";
 import type { Denoiser } from "../core/denoiser.js";
 import { oracleDenoiser } from "../core/oracle.js";
 import { makeSchedule, type Schedule, type ScheduleConfig } from "../core/schedule.js";
-import { createOrtDenoiser, type OrtDenoiserOptions } from "../engines/onnx/ortDenoiser.js";
+import type { Parameterization } from "../core/parameterization.js";
+import { createWasmDenoiser } from "../engines/fused/wasmDenoiser.js";
+import type { OrtDenoiserOptions } from "../engines/onnx/ortDenoiser.js";
 import type { SessionModel } from "./sessionModel.js";
 
 export const MODEL_CHOICES = ["default", "session", "oracle"] as const;
@@ -51,33 +53,52 @@ function trainingSet(dataset: DatasetConfig): Float64Array {
 }
 
 async function ortModel(bytes: Uint8Array, wasmPaths: ModelSources["wasmPaths"]) {
+  const { createOrtDenoiser } = await import("../engines/onnx/ortDenoiser.js");
   const denoiser = await createOrtDenoiser(bytes, { wasmPaths });
   const engine = `onnxruntime-web ${denoiser.executionProviders.join("/")}, ${denoiser.numThreads} thread${denoiser.numThreads > 1 ? "s" : ""}`;
   return { denoiser, engine };
+}
+
+/**
+ * The network on the fused WebAssembly SIMD kernel, the fastest engine (one thread: a page's main thread
+ * may not block on a second one); onnxruntime-web where this browser has no WebAssembly SIMD.
+ */
+async function networkModel(
+  weights: { params: Float32Array; dims: number[]; parameterization: Parameterization },
+  onnx: () => Uint8Array,
+  wasmPaths: ModelSources["wasmPaths"],
+) {
+  try {
+    const denoiser = await createWasmDenoiser(weights.params, { parameterization: weights.parameterization, dims: weights.dims, threads: 1 });
+    return { denoiser, engine: `fused WebAssembly SIMD kernel${denoiser.name.includes("fma") ? " (FMA)" : ""}, 1 thread` };
+  } catch {
+    return ortModel(onnx(), wasmPaths);
+  }
 }
 
 async function open(choice: ModelChoice, sources: ModelSources): Promise<OpenModel> {
   if (choice === "default") {
     const { schedule, dataset } = sources.defaultModel;
     const bytes = new Uint8Array(await sources.defaultModel.bytes());
-    return { choice, ...(await ortModel(bytes, sources.wasmPaths)), schedule: makeSchedule(schedule), dataset, data: trainingSet(dataset) };
+    // protobufjs (the ONNX reader) loads only here, to read the weights back out of the model file.
+    const [{ readOnnxParams }, { readOnnxMetadata }] = await Promise.all([import("../core/onnx/weights.js"), import("../core/onnx/export.js")]);
+    const weights = { ...readOnnxParams(bytes), parameterization: readOnnxMetadata(bytes).parameterization };
+    const model = await networkModel(weights, () => bytes, sources.wasmPaths);
+    return { choice, ...model, schedule: makeSchedule(schedule), dataset, data: trainingSet(dataset) };
   }
   if (choice === "session") {
     const session = sources.session;
     if (session === null) throw new RangeError("no model was trained in this tab: train one on the Train page first");
-    // protobufjs (the exporter) and zod (the config) load only for this choice.
+    // protobufjs (the exporter, for the fallback engine only) and zod (the config) load only for this choice.
     const [{ exportOnnx }, { modelDims }] = await Promise.all([
       import("../core/onnx/export.js"),
       import("../core/training/config.js"),
     ]);
     const { config } = session;
-    const bytes = exportOnnx({
-      params: session.params,
-      dims: modelDims(config.model),
-      parameterization: config.model.parameterization,
-      schedule: config.schedule,
-    });
-    return { choice, ...(await ortModel(bytes, sources.wasmPaths)), schedule: makeSchedule(config.schedule), dataset: config.dataset, data: trainingSet(config.dataset) };
+    const weights = { params: session.params, dims: modelDims(config.model), parameterization: config.model.parameterization };
+    const onnx = () => exportOnnx({ ...weights, schedule: config.schedule });
+    const model = await networkModel(weights, onnx, sources.wasmPaths);
+    return { choice, ...model, schedule: makeSchedule(config.schedule), dataset: config.dataset, data: trainingSet(config.dataset) };
   }
   if (choice === "oracle") {
     const { schedule: config, dataset } = sources.defaultModel;

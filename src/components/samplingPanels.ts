@@ -114,7 +114,7 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
   async function sampleInBrowser(settings: SamplingSettings, show: (view: SamplingView) => void, signal: AbortSignal) {
     const { model, n } = settings;
     const first = !references.has(model);
-    progress.start(first && model !== "oracle" ? "Loading onnxruntime-web and the model…" : "Sampling…");
+    progress.start(first && model !== "oracle" ? "Loading the model…" : "Sampling…");
     const open = await openModel(model);
     signal.throwIfAborted();
     const reference = referenceFor(open);

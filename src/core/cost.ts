@@ -31,6 +31,7 @@ const SAMPLER_POINT_STEP_NS: Record<SamplerName, number> = { ddpm: 130, ddim: 30
  * point × 1,000 steps. The keys are the inference engines of io/models.ts.
  */
 const NETWORK_THROUGHPUT = {
+  fused: { macNs: 0.02, callUs: 20 }, // MEASURE
   ort: { macNs: 0.12, callUs: 370 },
   tfjs: { macNs: 0.17, callUs: 640 },
   reference: { macNs: 1.0, callUs: 260 },

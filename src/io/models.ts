@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { Denoiser } from "../core/denoiser.js";
 import { exportOnnx, readOnnxMetadata } from "../core/onnx/export.js";
+import { readOnnxParams } from "../core/onnx/weights.js";
 import type { Parameterization } from "../core/parameterization.js";
 import { makeSchedule, type Schedule } from "../core/schedule.js";
 import type { RunManifest } from "../core/training/checkpoint.js";
@@ -13,8 +14,14 @@ import { modelDims } from "../core/training/config.js";
 import { readBoundedFile } from "./files.js";
 import { loadCheckpoint } from "./runStore.js";
 
-export const INFERENCE_ENGINES = ["ort", "tfjs", "reference"] as const;
+/**
+ * The engines a trained model runs on. fused (the training kernel's WebAssembly SIMD, forward only, two
+ * threads) is the fastest and the default; ort (onnxruntime-web) is the portable one that the exported
+ * model is checked against; tfjs and reference (plain TypeScript, float64) are for comparison.
+ */
+export const INFERENCE_ENGINES = ["fused", "ort", "tfjs", "reference"] as const;
 export type InferenceEngine = (typeof INFERENCE_ENGINES)[number];
+export const DEFAULT_INFERENCE_ENGINE: InferenceEngine = "fused";
 
 /** A checkpoint's weights with what is needed to run them. */
 export interface CheckpointModel {
@@ -92,20 +99,26 @@ export function checkpointToOnnx(model: CheckpointModel): Uint8Array {
   });
 }
 
-/** A denoiser over the model on the chosen engine (onnxruntime by default). */
+/** A denoiser over the model on the chosen engine (the fused kernel by default). */
 export async function openDenoiser(
   model: CheckpointModel | OnnxModel,
-  engine: InferenceEngine = "ort",
+  engine: InferenceEngine = DEFAULT_INFERENCE_ENGINE,
 ): Promise<Denoiser & { dispose?: () => void | Promise<void> }> {
   if (engine === "ort") {
     const { createOrtDenoiser } = await import("../engines/onnx/ortDenoiser.js");
     return createOrtDenoiser(model.kind === "onnx" ? model.bytes : checkpointToOnnx(model));
   }
-  if (model.kind === "onnx") throw new RangeError(`an .onnx model runs on onnxruntime only (engine ort), got ${engine}`);
+  // Every other engine runs the weights themselves: an .onnx model's are read from its initializers.
+  const { params, dims } = model.kind === "onnx" ? readOnnxParams(model.bytes) : model;
+  const options = { parameterization: model.parameterization, dims };
+  if (engine === "fused") {
+    const { createWasmDenoiser } = await import("../engines/fused/wasmDenoiser.js");
+    return createWasmDenoiser(params, options);
+  }
   if (engine === "tfjs") {
     const { createTfjsDenoiser } = await import("../engines/tfjs/tfjsDenoiser.js");
-    return createTfjsDenoiser(model.params, { parameterization: model.parameterization, dims: model.dims });
+    return createTfjsDenoiser(params, options);
   }
   const { createReferenceDenoiser } = await import("../engines/reference/referenceDenoiser.js");
-  return createReferenceDenoiser(model.params, { parameterization: model.parameterization, dims: model.dims });
+  return createReferenceDenoiser(params, options);
 }

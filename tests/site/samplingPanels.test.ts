@@ -157,7 +157,7 @@ describe("a run in the browser", () => {
       starts.push(progress.element.textContent!);
       await running;
     }
-    expect(starts).toEqual(["Loading onnxruntime-web and the model…", "Sampling…", "Sampling…", "Loading onnxruntime-web and the model…"]);
+    expect(starts).toEqual(["Loading the model…", "Sampling…", "Sampling…", "Loading onnxruntime-web and the model…"]);
   });
 
   it("clamps step counts above the model's T", async () => {

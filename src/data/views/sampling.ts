@@ -84,7 +84,7 @@ export interface SamplingQuality extends QualityTable {
 /** Every sampler at every step count of QUALITY_STEPS, three seeds each, n = 512, against the floor. */
 export async function samplingQuality(): Promise<SamplingQuality> {
   const model = await defaultCheckpoint();
-  const denoiser = await openDenoiser(model, "ort");
+  const denoiser = await openDenoiser(model);
   try {
     const table = await qualityTable({
       denoiser,
@@ -124,7 +124,7 @@ export async function defaultSamplingView(): Promise<Uint8Array> {
   const config = model.manifest.config;
   const { sampler, variance, eta, steps, seed, n } = DEFAULT_SETTINGS;
   const reference = prepareReference(trainingData(config));
-  const denoiser = await openDenoiser(model, "ort");
+  const denoiser = await openDenoiser(model);
   try {
     const arrays: Record<string, Float64Array> = {};
     const panels: PanelMeta[] = [];

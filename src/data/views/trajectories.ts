@@ -90,7 +90,7 @@ export async function trajectories(): Promise<Uint8Array> {
   const model = await defaultCheckpoint();
   const data = trainingData(model.manifest.config);
   const positions = curvePositions(data);
-  const denoiser = await openDenoiser(model, "ort");
+  const denoiser = await openDenoiser(model);
   try {
     const arrays: Record<string, Float64Array> = {};
     const runs: TrajectoriesMeta["runs"] = [];
@@ -150,7 +150,7 @@ export async function checkpointGrid(): Promise<Uint8Array> {
   const cells: CheckpointGridMeta["cells"] = [];
   for (const { step } of final.manifest.checkpoints) {
     const model = await defaultCheckpoint(step);
-    const denoiser = await openDenoiser(model, "ort");
+    const denoiser = await openDenoiser(model);
     try {
       for (const steps of PANEL_STEPS) {
         const { samples } = await sample({

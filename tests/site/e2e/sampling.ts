@@ -7,7 +7,7 @@
  * the time to re-sample 512 points with the default model (printed; only loose sanity bounds asserted,
  * as the machine is shared). Every control is carried by the URL (a fresh page re-samples the same
  * points), and "Save as report config" downloads a config that `chisel report` rebuilds, from the
- * committed default run, into a report whose samples are the page's (within 1e-4: onnxruntime-web in
+ * committed default run, into a report whose samples are the page's (within 1e-4: the fused kernel in
  * the browser against onnxruntime-web in Deno).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -195,7 +195,7 @@ export const checks: PageChecks["checks"] = {
 
   "re-samples 512 points with the default model, staying responsive (timings printed)": async (page) => {
     const { runs } = await counters(page);
-    // The first change loads onnxruntime-web and the model; the timed runs come after it.
+    // The first change loads the model; the timed runs come after it.
     await typeInto(page, "Seed", "1");
     await settled(page, runs);
     const timings: number[][] = [];
