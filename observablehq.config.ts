@@ -43,7 +43,9 @@ pinClientNpmImports();
  * CLI: tests that import this config for its pages need no bundle.
  */
 async function emptyNodeBuiltinsInTfjsWasm(): Promise<void> {
-  if (!/[\\/]@observablehq[\\/]framework[\\/]dist[\\/]bin[\\/]observable\.js$/.test(process.argv[1] ?? "")) return;
+  // Through the real path: `npm run build` starts node_modules/.bin/observable, a link to this file.
+  const cli = process.argv[1] && existsSync(process.argv[1]) ? realpathSync(process.argv[1]) : "";
+  if (!/[\\/]@observablehq[\\/]framework[\\/]dist[\\/]bin[\\/]observable\.js$/.test(cli)) return;
   const { resolveNodeImport } = await import(new URL("./node_modules/@observablehq/framework/dist/node.js", import.meta.url).href);
   const path: string = await resolveNodeImport(here("./src"), "@tensorflow/tfjs-backend-wasm");
   const file = here(`./src/.observablehq/cache${path}`);

@@ -1,6 +1,6 @@
 /**
  * Builds the Observable Framework site in a fresh copy of the project with the network cut off, and
- * checks the output is self-contained: no CDN anywhere in dist/, Plot bundled from node_modules, the
+ * checks the output is self-contained: no CDN anywhere in dist/, no import of a Node built-in, Plot bundled from node_modules, the
  * overview and schedules pages built on the shared library, and the overview's JavaScript within budget.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -34,6 +34,12 @@ describe("observable build, offline", () => {
 
   it("references no CDN in any output file", () => {
     const offenders = filesUnder(join(work, "dist")).filter((file) => CDN.test(readFileSync(file, "latin1")));
+    expect(offenders.map((file) => relative(work, file))).toEqual([]);
+  });
+
+  it("leaves no module importing a Node built-in, which no browser can load (tfjs-backend-wasm's glue had some)", () => {
+    const builtin = /\bfrom\s*"(?:node:)?(?:fs|path|os|perf_hooks|worker_threads|crypto|url)"/;
+    const offenders = filesUnder(join(work, "dist")).filter((file) => file.endsWith(".js") && builtin.test(readFileSync(file, "utf8")));
     expect(offenders.map((file) => relative(work, file))).toEqual([]);
   });
 

@@ -41,10 +41,11 @@ async function build(work: string): Promise<Site> {
   // Framework reaches the network only through fetch: make every call fail, as on a machine offline.
   const offline = join(work, "offline.mjs");
   writeFileSync(offline, 'globalThis.fetch = async (url) => { throw new Error(`network access: ${url}`); };\n');
-  const bin = join(work, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
   const start = performance.now();
+  // Built exactly as a reader's site is: `npm run build`, whose `observable` is node_modules/.bin's link.
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${offline}`.trim() };
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-    execFile("node", ["--import", offline, bin, "build"], { cwd: work, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile("npm", ["run", "build"], { cwd: work, env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
     });
   });
