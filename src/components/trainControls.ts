@@ -21,23 +21,25 @@ import {
   type TrainConfig,
   type TrainConfigInput,
 } from "../core/training/config.js";
+import type { AutoChoice } from "../engines/autoBackend.js";
 import { choiceField, type FieldSpec, settingField } from "./urlState.js";
 
 /** The engines offered in a browser, in the order of the menu. */
 export const BROWSER_BACKENDS = [
+  { value: "auto", label: "auto: WebGPU on a hardware GPU, else the fused kernel" },
   { value: "tfjs", label: "tfjs: first that starts of WebGPU, WebGL, wasm, CPU" },
   { value: "tfjs-webgpu", label: "tfjs on WebGPU" },
   { value: "tfjs-webgl", label: "tfjs on WebGL" },
   { value: "tfjs-wasm", label: "tfjs on wasm (WebAssembly, XNNPACK)" },
   { value: "tfjs-cpu", label: "tfjs on CPU (plain JavaScript)" },
   { value: "fused-wasm", label: "fused WebAssembly SIMD kernel (fastest on CPU)" },
-] as const satisfies readonly { value: TrainBackend; label: string }[]; // each a backend the config takes
+] as const satisfies readonly { value: TrainBackend | "auto"; label: string }[]; // each a backend the config takes, or auto
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number]["value"];
 
 /** Bounds of the page, tighter than the config's: a browser tab is not the place for a million steps. */
 export const PAGE_LIMITS = { steps: 100_000, batch: 4096 } as const;
 
-/** The page's starting point: the CLI's defaults (10,000 steps, as in the exercise), on tfjs's best backend. */
+/** The page's starting point: the CLI's defaults (10,000 steps, as in the exercise), on the auto engine. */
 export const DEFAULT_CONTROLS = {
   dataset: "spiral",
   kind: DEFAULT_TRAIN_CONFIG.schedule.kind,
@@ -48,8 +50,11 @@ export const DEFAULT_CONTROLS = {
   batch: DEFAULT_TRAIN_CONFIG.training.batch,
   lr: DEFAULT_TRAIN_CONFIG.training.lr,
   seed: DEFAULT_TRAIN_CONFIG.training.seed,
-  backend: "tfjs" as BrowserBackend,
+  backend: "auto" as BrowserBackend,
 };
+
+/** What "auto" trains on where nothing better was found (see engines/autoBackend.ts). */
+const AUTO_FALLBACK: TrainBackend = "fused-wasm";
 export type ControlValues = typeof DEFAULT_CONTROLS;
 type Field = keyof ControlValues;
 
@@ -103,8 +108,11 @@ export function numberProblem(text: string, { setting, bounds }: NumberSpec): st
   return `${setting.label} must be ${describeRange(setting, bounds)}, got ${got}`;
 }
 
-/** The config document the values describe (the model and the rest of training keep the CLI's defaults). */
-export function configInput(values: ControlValues): TrainConfigInput {
+/**
+ * The config document the values describe (the model and the rest of training keep the CLI's defaults);
+ * "auto" becomes the engine it chose, so the config names what actually trains.
+ */
+export function configInput(values: ControlValues, auto: TrainBackend = AUTO_FALLBACK): TrainConfigInput {
   return {
     dataset: { name: values.dataset as TrainConfig["dataset"]["name"] },
     schedule: {
@@ -114,12 +122,12 @@ export function configInput(values: ControlValues): TrainConfigInput {
       ...(values.kind === "cosine" ? {} : { betaStart: values.betaStart, betaEnd: values.betaEnd }),
     },
     training: { steps: values.steps, batch: values.batch, lr: values.lr, seed: values.seed },
-    backend: values.backend,
+    backend: values.backend === "auto" ? auto : values.backend,
   };
 }
 
 /** Checks control values as typed: the page's bounds first, then the config's own rules (β end > β start). */
-export function checkControls(texts: Record<Field, string>): ControlsValue {
+export function checkControls(texts: Record<Field, string>, auto: TrainBackend = AUTO_FALLBACK): ControlsValue {
   const values = { ...DEFAULT_CONTROLS } as Record<Field, string | number>;
   for (const field of Object.keys(texts) as Field[]) {
     const spec = NUMBERS[field as keyof typeof NUMBERS];
@@ -132,7 +140,7 @@ export function checkControls(texts: Record<Field, string>): ControlsValue {
     if (problem) return { ok: false, field, message: problem };
     values[field] = Number(texts[field]);
   }
-  const input = configInput(values as ControlValues);
+  const input = configInput(values as ControlValues, auto);
   try {
     return { ok: true, input, config: parseTrainConfig(input) };
   } catch (error) {
@@ -147,9 +155,9 @@ export function checkControls(texts: Record<Field, string>): ControlsValue {
 let forms = 0;
 
 export function trainControls(
-  options: { value?: Partial<ControlValues>; document?: Document } = {},
+  options: { value?: Partial<ControlValues>; document?: Document; auto?: AutoChoice } = {},
 ): TrainControls {
-  const { document = globalThis.document } = options;
+  const { document = globalThis.document, auto = { backend: AUTO_FALLBACK, reason: "no WebGPU adapter was looked for" } } = options;
   const initial = { ...DEFAULT_CONTROLS, ...options.value };
   const id = `train-controls-${++forms}`;
   const form = document.createElement("form") as TrainControls;
@@ -212,11 +220,17 @@ export function trainControls(
   number("lr");
   number("seed");
   select("backend", "Backend", BROWSER_BACKENDS);
+  // Which engine "auto" picked, and why: shown under the menu while auto is chosen.
+  const autoNote = document.createElement("p");
+  autoNote.className = "train-controls-auto";
+  autoNote.textContent = `auto trains on ${auto.backend}: ${auto.reason}.`;
+  fieldset.append(autoNote);
 
   const texts = () => Object.fromEntries([...elements].map(([field, element]) => [field, element.value])) as Record<Field, string>;
-  let value = checkControls(texts());
+  let value = checkControls(texts(), auto.backend);
   const show = () => {
     const cosine = elements.get("kind")!.value === "cosine";
+    autoNote.hidden = elements.get("backend")!.value !== "auto";
     for (const field of ["betaStart", "betaEnd"] as const) (elements.get(field) as HTMLInputElement).disabled = cosine || fieldset.disabled;
     for (const [field, element] of elements) element.setAttribute("aria-invalid", String(!value.ok && value.field === field));
     message.textContent = value.ok ? "" : `Not started: ${value.message}.`;
@@ -226,7 +240,7 @@ export function trainControls(
     // Re-dispatched below with the new value; only the controls' own events are checked.
     if (event.target === form) return;
     event.stopPropagation();
-    value = checkControls(texts());
+    value = checkControls(texts(), auto.backend);
     show();
     // The form's own window's Event: in a test the document is not the global one.
     const { Event } = document.defaultView ?? globalThis;

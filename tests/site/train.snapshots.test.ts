@@ -129,11 +129,12 @@ describe("checkpoint plan", () => {
 });
 
 describe("settings", () => {
-  it("start from the CLI's default config, on tfjs", () => {
+  it("start from the CLI's default config, on the engine auto chose (the fused kernel where nothing was probed)", () => {
     const value = checkControls(texts());
     expect(value.ok).toBe(true);
     if (!value.ok) return;
-    expect(value.config).toEqual(parseTrainConfig({ backend: "tfjs" }));
+    expect(value.config).toEqual(parseTrainConfig({ backend: "fused-wasm" }));
+    expect(checkControls(texts(), "tfjs-webgpu")).toMatchObject({ config: { backend: "tfjs-webgpu" } });
     expect(value.config.training.steps).toBe(10_000);
     expect(value.config.schedule).toEqual({ kind: "linear", T: 1000, betaStart: 1e-4, betaEnd: 0.02 });
   });

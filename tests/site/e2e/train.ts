@@ -76,6 +76,15 @@ async function download(page: Page, button: string, dir: string): Promise<string
 }
 
 export const checks: PageChecks["checks"] = {
+  "auto never trains on SwiftShader: it says so and trains on the fused kernel": async (page) => {
+    expect(await page.getByLabel("Backend").inputValue()).toBe("auto");
+    expect(await page.locator(".train-controls-auto").innerText())
+      .toMatch(/^auto trains on fused-wasm: the WebGPU adapter \(.*swiftshader.*\) is a software rasteriser, slower than the fused kernel\.$/i);
+    await settings(page, { backend: "auto", steps: "200", batch: "64" });
+    await page.getByRole("button", { name: "Train" }).click();
+    await expect.poll(() => status(page), { timeout: 60_000 }).toMatch(/^Completed 200 steps on fused-wasm/);
+  },
+
   "trains on WebGPU, pauses, resumes and stops; the loss falls and the main thread stays free": async (page) => {
     await settings(page, { backend: "tfjs", steps: "300", batch: "32" });
     await watchLongTasks(page);
@@ -197,7 +206,7 @@ export const checks: PageChecks["checks"] = {
     const lines = await noticeFor(page, "?lr=0&steps=1e9&backend=gpu&betaEnd=0.00005", async (fresh) => {
       expect(await fresh.getByLabel("Learning rate").inputValue()).toBe("0.01");
       expect(await fresh.getByLabel("Training steps").inputValue()).toBe("100000");
-      expect(await fresh.getByLabel("Backend").inputValue()).toBe("tfjs");
+      expect(await fresh.getByLabel("Backend").inputValue()).toBe("auto");
       // β end below β start passes the URL's range but not the config: the form refuses it, as if typed.
       expect(await fresh.locator(".train-controls [role=alert]").innerText())
         .toBe("Not started: β end: must be greater than betaStart (0.0001), got 0.00005.");
@@ -208,7 +217,7 @@ export const checks: PageChecks["checks"] = {
     expect(lines).toEqual([
       "URL parameter lr=0: must be a number in (0, 1]; using the default, 0.01.",
       "URL parameter steps=1e9: must be an integer from 1 to 100000: clamped to 100000.",
-      "URL parameter backend=gpu: must be one of tfjs, tfjs-webgpu, tfjs-webgl, tfjs-wasm, tfjs-cpu, fused-wasm; using the default, tfjs.",
+      "URL parameter backend=gpu: must be one of auto, tfjs, tfjs-webgpu, tfjs-webgl, tfjs-wasm, tfjs-cpu, fused-wasm; using the default, auto.",
     ]);
   },
 };
