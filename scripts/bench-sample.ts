@@ -1,6 +1,9 @@
 /**
  * Sampling speed of each inference engine: 512 points × 1000 DDPM steps and 512 × 50, with the default
- * run's trained weights and schedule (linear, T = 1000). Each engine first samples a few steps untimed (JIT, wasm start).
+ * run's trained weights and schedule (linear, T = 1000), beside the float32 numpy reference
+ * (../shared/bench/numpy_sample.py) timed in the same run, before and after the engines; ratios use
+ * numpy's faster time. Each engine first samples a few steps untimed (JIT, wasm start), then takes the
+ * best of three.
  *
  *   deno run -A scripts/bench-sample.ts [ortThreads]
  *
@@ -8,6 +11,8 @@
  * setting per process, hence an argument rather than two rows.
  */
 
+import { fileURLToPath } from "node:url";
+import { createWasmDenoiser } from "../src/engines/fused/wasmDenoiser.js";
 import { createOrtDenoiser } from "../src/engines/onnx/ortDenoiser.js";
 import { createReferenceDenoiser } from "../src/engines/reference/referenceDenoiser.js";
 import { createTfjsDenoiser } from "../src/engines/tfjs/tfjsDenoiser.js";
@@ -30,7 +35,18 @@ interface Engine {
   steps: number[];
 }
 
+const fused = (threads: 1 | 2): Engine => ({
+  name: `fused wasm SIMD, ${threads} thread${threads > 1 ? "s" : ""}`,
+  make: async () => {
+    const denoiser = await createWasmDenoiser(params, { parameterization: "eps", threads });
+    return Object.assign(denoiser, { name: `${denoiser.name} (fused wasm SIMD, ${threads} thread${threads > 1 ? "s" : ""})` });
+  },
+  steps: STEPS,
+});
+
 const engines: Engine[] = [
+  fused(1),
+  fused(2),
   {
     name: "onnxruntime-web wasm",
     make: async () => {
@@ -56,24 +72,48 @@ const engines: Engine[] = [
 ];
 
 async function time(denoiser: Denoiser, steps: number): Promise<number> {
-  const start = performance.now();
-  await sample({ schedule, denoiser, sampler: "ddpm", steps, n: N, seed: 1 });
-  return performance.now() - start;
+  let best = Infinity;
+  for (let repeat = 0; repeat < 3; repeat++) {
+    const start = performance.now();
+    await sample({ schedule, denoiser, sampler: "ddpm", steps, n: N, seed: 1 });
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
 }
 
-const rows: string[][] = [];
+const NUMPY = fileURLToPath(new URL("../../shared/bench/numpy_sample.py", import.meta.url));
+
+/** numpy's float32 time for N × steps, best of its own repeats (it prints one time in ms). */
+async function numpyMs(steps: number): Promise<number> {
+  const { stdout, success } = await new Deno.Command("python3", { args: [NUMPY, String(N), String(steps)] }).output();
+  const text = new TextDecoder().decode(stdout);
+  const match = /:\s*([\d.]+) ms/.exec(text);
+  if (!success || !match) throw new Error(`numpy reference ${NUMPY} failed: ${text}`);
+  return Number(match[1]);
+}
+
+const numpyBefore: number[] = [];
+for (const steps of STEPS) numpyBefore.push(await numpyMs(steps));
+const rows: { name: string; ms: (number | undefined)[] }[] = [];
 for (const engine of engines) {
   const denoiser = await engine.make();
   await time(denoiser, 5);
   const name = (denoiser as { name?: string }).name ?? engine.name;
-  const cells = [];
-  for (const steps of STEPS) cells.push(engine.steps.includes(steps) ? (await time(denoiser, steps)).toFixed(0) : "—");
+  const ms: (number | undefined)[] = [];
+  for (const steps of STEPS) ms.push(engine.steps.includes(steps) ? await time(denoiser, steps) : undefined);
   await denoiser.dispose?.();
-  rows.push([name, ...cells]);
-  console.error(`${name}: ${cells.join(" / ")} ms`);
+  rows.push({ name, ms });
+  console.error(`${name}: ${ms.map((v) => v?.toFixed(0) ?? "—").join(" / ")} ms`);
 }
+const numpyAfter: number[] = [];
+for (const steps of STEPS) numpyAfter.push(await numpyMs(steps));
+const numpy = STEPS.map((_, i) => Math.min(numpyBefore[i], numpyAfter[i]));
 
-const header = ["engine", ...STEPS.map((steps) => `${N}×${steps} ms`)];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const header = ["engine", ...STEPS.flatMap((steps) => [`${N}×${steps} ms`, "× numpy"])];
+const body = [
+  ["numpy float32 (reference, same run)", ...numpy.flatMap((ms) => [ms.toFixed(0), "1.00"])],
+  ...rows.map(({ name, ms }) => [name, ...ms.flatMap((v, i) => (v === undefined ? ["—", "—"] : [v.toFixed(0), (v / numpy[i]).toFixed(2)]))]),
+];
+const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-console.log([line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
+console.log([line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n"));

@@ -1,6 +1,6 @@
 /**
  * Times one training step (batch 256 by default) of every engine variant and compares it with the
- * numpy/OpenBLAS reference measured in the same run (/work/shared/bench/numpy_mlp_step.py, before and
+ * numpy/OpenBLAS reference measured in the same run (../shared/bench/numpy_mlp_step.py, before and
  * after the engines; the ratios use the faster of the two, numpy's best case, since other work on the
  * machine slows numpy's two BLAS threads far more than one thread of ours).
  *
@@ -12,6 +12,7 @@
  * --webgpu adds tfjs on WebGPU (a software adapter on machines without a GPU: slow, so off by default).
  */
 
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createFusedEngine, type FusedEngineOptions } from "../src/engines/fused/trainer.js";
 import { createTfjsEngine, type TfjsEngineOptions } from "../src/engines/tfjs/trainer.js";
@@ -26,7 +27,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "1.5" },
     only: { type: "string" },
     webgpu: { type: "boolean", default: false },
-    numpy: { type: "string", default: "/work/shared/bench/numpy_mlp_step.py" },
+    numpy: { type: "string", default: fileURLToPath(new URL("../../shared/bench/numpy_mlp_step.py", import.meta.url)) },
   },
 });
 const batchSize = Number(values.batch);
