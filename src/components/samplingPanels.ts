@@ -2,7 +2,8 @@
  * The Sampling page's three panels and their metrics. `samplingRuns` turns each change of the settings
  * into a view: the one sampled at build time when the settings are its own, otherwise a run in the
  * browser (samplingRunner.ts) that shows each panel as it lands and gives way to a newer run. It keeps
- * the costly work for the rest of the visit: each model's prepared training set and each floor.
+ * the costly work for the rest of the visit: each model's prepared training set, each floor, and each
+ * panel by the settings that decide it, so a change re-samples only the panels it changed.
  * `panelGrid`, `panelMetricsTable` and `panelFigures` draw a view.
  */
 
@@ -85,8 +86,29 @@ export interface SamplingRuns {
   run(settings: SamplingSettings, show: (view: SamplingView) => void, signal: AbortSignal): Promise<void>;
 }
 
+/** Panels kept for the rest of the visit (about 8 kB each at n = 512): a few dozen settings to go back to. */
+export const PANEL_CACHE_SIZE = 48;
+
+/**
+ * What decides a panel's samples: the model, the sampler and its own noise setting, the seed (hence x_T),
+ * n and the step count. The other panels' step counts do not: every panel starts from the same x_T.
+ */
+export function panelKey(settings: SamplingSettings, steps: number): string {
+  const { model, sampler, variance, eta, seed, n } = settings;
+  const noise = sampler === "ddpm" ? `variance ${variance}` : sampler === "ddim" ? `eta ${eta}` : "";
+  return `${model} ${sampler} ${noise} seed ${seed} n ${n} steps ${steps}`;
+}
+
 export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
   const { openModel, build, progress } = options;
+  // Every panel sampled in this visit, by panelKey, oldest first: a change recomputes only the panels it changed.
+  const sampled = new Map<string, PanelView>();
+  const remember = (key: string, panel: PanelView) => {
+    sampled.delete(key);
+    sampled.set(key, panel);
+    if (sampled.size > PANEL_CACHE_SIZE) sampled.delete(sampled.keys().next().value!);
+  };
+  build.panels.forEach((panel) => remember(panelKey({ ...build.settings, model: "default" }, panel.steps), panel));
   const buildData = (() => {
     const { name, ...dataset } = build.dataset;
     return makeDataset(name, dataset);
@@ -122,27 +144,42 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
     const T = open.schedule.T;
     const clamped = settings.steps.some((k) => k > T);
     const within = { ...settings, steps: settings.steps.map((k) => Math.min(k, T)) };
-    let panels: PanelView[] = within.steps.map((k, i) => ({ steps: k, state: "pending", samples: shown?.[i]?.samples, xT: shown?.[i]?.xT }));
+    const keys = within.steps.map((k) => panelKey(within, k));
+    // Panels sampled before with these settings come back at once; the others keep the last samples, greyed.
+    let panels: PanelView[] = within.steps.map((k, i) =>
+      sampled.get(keys[i]) ?? { steps: k, state: "pending", samples: shown?.[i]?.samples, xT: shown?.[i]?.xT }
+    );
+    const missing = panels.flatMap((panel, i) => (panel.state === "pending" ? [i] : []));
     const showPanels = (status: SamplingView["status"]) => show({ status, panels, n, floor, data: open.data });
     showPanels("running");
     progress.say(`Sampling with ${open.engine}…`);
     const started = performance.now();
-    await samplePanels({
-      schedule: open.schedule,
-      denoiser: open.denoiser,
-      settings: within,
-      signal,
-      onProgress: (done, total) => progress.update(done, total),
-      onPanel: (i, panel, xT) => {
-        panels = panels.map((p, j) => (j === i ? { ...panel, xT, state: "sampled", metrics: evaluate(panel.samples, reference) } : p));
-        showPanels("running");
-      },
-    });
+    if (missing.length > 0) {
+      await samplePanels({
+        schedule: open.schedule,
+        denoiser: open.denoiser,
+        settings: { ...within, steps: missing.map((i) => within.steps[i]) },
+        signal,
+        onProgress: (done, total) => progress.update(done, total),
+        onPanel: (j, panel, xT) => {
+          const i = missing[j];
+          const view: PanelView = { ...panel, xT, state: "sampled", metrics: evaluate(panel.samples, reference) };
+          remember(keys[i], view);
+          panels = panels.map((p, k) => (k === i ? view : p));
+          showPanels("running");
+        },
+      });
+    }
     shown = panels;
     showPanels("done");
-    const times = panels.map((p) => `${stepsLabel(p.steps)} in ${Math.round(p.ms!)} ms`).join(", ");
-    progress.finish(`Sampled ${n} points with ${open.engine}: ${times} (all done in ${Math.round(performance.now() - started)} ms with the metrics).` +
-      (clamped ? ` Step counts above this model's T = ${T} were clamped to ${T}.` : ""));
+    const fresh = missing.map((i) => panels[i]);
+    const times = fresh.map((p) => `${stepsLabel(p.steps)} in ${Math.round(p.ms!)} ms`).join(", ");
+    const kept = panels.length - fresh.length;
+    const summary = fresh.length === 0
+      ? `All ${kept} panels are from earlier in this visit (${n} points each).`
+      : `Sampled ${n} points with ${open.engine}: ${times} (all done in ${Math.round(performance.now() - started)} ms with the metrics)` +
+        (kept === 0 ? "." : `; ${kept} panel${kept === 1 ? "" : "s"} from earlier in this visit.`);
+    progress.finish(summary + (clamped ? ` Step counts above this model's T = ${T} were clamped to ${T}.` : ""));
   }
 
   return {

@@ -139,6 +139,27 @@ describe("a run in the browser", () => {
     );
   });
 
+  it("re-samples only the panels whose settings changed, and none on going back", async () => {
+    const { progress, views } = setup();
+    const first = (await views(settingsWith({ model: "oracle", seed: 4 }))).at(-1)!;
+    // One panel's step count changes: the other two come back as they were, only the new one is sampled.
+    const changed = await views(settingsWith({ model: "oracle", seed: 4, steps: [1, 5, 8] }));
+    expect(changed[0].panels.map((p) => p.state)).toEqual(["sampled", "pending", "sampled"]);
+    const done = changed.at(-1)!;
+    expect(done.panels[0]).toBe(first.panels[0]);
+    expect(done.panels[2]).toBe(first.panels[2]);
+    const direct = await sample({ schedule, denoiser: oracleDenoiser(schedule, data), ...settingsWith({ seed: 4 }), steps: 5 });
+    expect(done.panels[1].samples).toEqual(direct.samples);
+    expect(progress.element.textContent).toMatch(/^Sampled 16 points with a test oracle: 5 steps in \d+ ms \(.*\); 2 panels from earlier in this visit\.$/);
+    // Back to the first settings: nothing to sample.
+    const back = await views(settingsWith({ model: "oracle", seed: 4 }));
+    expect(back.at(-1)!.panels).toEqual(first.panels);
+    expect(progress.element.textContent).toBe("All 3 panels are from earlier in this visit (16 points each).");
+    // The build's panels count as sampled: changing one step count from the build view samples one panel.
+    const fromBuild = await views(settingsWith({ steps: [1, 3, 9] }));
+    expect(fromBuild[0].panels.map((p) => p.state)).toEqual(["precomputed", "precomputed", "pending"]);
+  });
+
   it("computes a floor once per training set and n", async () => {
     const { views } = setup();
     const first = (await views(settingsWith({ model: "oracle", n: 20 }))).at(-1)!;
@@ -157,7 +178,7 @@ describe("a run in the browser", () => {
       starts.push(progress.element.textContent!);
       await running;
     }
-    expect(starts).toEqual(["Loading the model…", "Sampling…", "Sampling…", "Loading onnxruntime-web and the model…"]);
+    expect(starts).toEqual(["Loading the model…", "Sampling…", "Sampling…", "Loading the model…"]);
   });
 
   it("clamps step counts above the model's T", async () => {
