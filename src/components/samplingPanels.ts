@@ -22,8 +22,12 @@ export interface PanelView {
   steps: number;
   /** "pending" until this run has sampled the panel. */
   state: "precomputed" | "pending" | "sampled";
-  /** A pending panel keeps the previous run's samples (drawn greyed out), if there were any. */
+  /**
+   * A pending panel keeps the previous run's samples (drawn greyed out), if there were any, until its
+   * own run has points on the way: then these are those points, after `done` of its steps.
+   */
   samples?: Float64Array;
+  done?: number;
   xT?: Float64Array;
   /** Sampling time, for panels sampled in the browser. */
   ms?: number;
@@ -161,6 +165,11 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
         settings: { ...within, steps: missing.map((i) => within.steps[i]) },
         signal,
         onProgress: (done, total) => progress.update(done, total),
+        onPartial: (j, x, done, xT) => {
+          const i = missing[j];
+          panels = panels.map((p, k) => (k === i ? { ...p, samples: x, done, xT } : p));
+          showPanels("running");
+        },
         onPanel: (j, panel, xT) => {
           const i = missing[j];
           const view: PanelView = { ...panel, xT, state: "sampled", metrics: evaluate(panel.samples, reference) };
@@ -255,7 +264,7 @@ export function panelGrid(view: SamplingView, options: PanelGridOptions): HTMLEl
     element.dataset.steps = String(panel.steps);
     element.dataset.state = panel.state;
     element.dataset.ms = panel.ms === undefined ? "" : String(panel.ms);
-    element.style.cssText = `margin: 0; max-width: none; ${panel.state === "pending" ? "opacity: 0.35;" : ""}`;
+    element.style.cssText = `margin: 0; max-width: none; ${panel.state === "pending" && panel.done === undefined ? "opacity: 0.35;" : ""}`;
     const caption = document.createElement("figcaption");
     const title = document.createElement("b");
     title.textContent = stepsLabel(panel.steps);
@@ -263,6 +272,8 @@ export function panelGrid(view: SamplingView, options: PanelGridOptions): HTMLEl
       ? `· sampled in ${Math.round(panel.ms!)} ms`
       : panel.state === "precomputed"
       ? "· sampled at build"
+      : panel.done !== undefined
+      ? `· step ${panel.done} of ${panel.steps}…`
       : "· sampling…";
     caption.append(title, ` ${status} `);
     const samples = panel.samples;

@@ -68,6 +68,12 @@ export interface PanelRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Each panel as soon as it is sampled (with the shared x_T). */
   onPanel?: (index: number, panel: PanelResult, xT: Float64Array) => void;
+  /**
+   * A panel's points on the way, at most every `partialMs` (default 150), so a long run draws as it goes;
+   * with the shared x_T once an earlier panel has given it.
+   */
+  onPartial?: (index: number, x: Float64Array, done: number, xT: Float64Array | undefined) => void;
+  partialMs?: number;
   sliceMs?: number;
 }
 
@@ -76,7 +82,7 @@ export interface PanelRunOptions {
  * count), fewest steps first as given. Rejects with the signal's reason when aborted.
  */
 export async function samplePanels(options: PanelRunOptions): Promise<{ xT: Float64Array; panels: PanelResult[] }> {
-  const { schedule, settings, signal, onProgress, onPanel } = options;
+  const { schedule, settings, signal, onProgress, onPanel, onPartial, partialMs = 150 } = options;
   const denoiser = yieldingDenoiser(options.denoiser, options.sliceMs);
   const total = settings.steps.reduce((sum, k) => sum + k, 0);
   const panels: PanelResult[] = [];
@@ -84,6 +90,7 @@ export async function samplePanels(options: PanelRunOptions): Promise<{ xT: Floa
   let xT: Float64Array = new Float64Array(0);
   for (const [index, steps] of settings.steps.entries()) {
     const start = performance.now();
+    let drawn = start;
     const result = await sample({
       schedule,
       denoiser,
@@ -94,7 +101,14 @@ export async function samplePanels(options: PanelRunOptions): Promise<{ xT: Floa
       n: settings.n,
       seed: settings.seed,
       signal,
-      onStep: (done) => onProgress?.(before + done, total),
+      onStep: (done, _, x) => {
+        onProgress?.(before + done, total);
+        const now = performance.now();
+        if (onPartial && done < steps && now - drawn >= partialMs) {
+          drawn = now;
+          onPartial(index, x, done, xT.length > 0 ? xT : undefined);
+        }
+      },
     });
     const panel = { steps, samples: result.samples, ms: performance.now() - start };
     before += steps;

@@ -45,7 +45,8 @@ export interface SampleOptions {
   xT?: Float64Array;
   /** Checked before and after every denoiser call; an aborted run rejects with signal.reason (an AbortError by default). */
   signal?: AbortSignal;
-  onStep?: (done: number, total: number) => void;
+  /** After each step, with the points it reached (a fresh array each step: keep it, do not change it). */
+  onStep?: (done: number, total: number, x: Float64Array) => void;
 }
 
 export interface SampleResult {
@@ -94,7 +95,7 @@ export async function sample(options: SampleOptions): Promise<SampleResult> {
     }
     // Samplers return fresh arrays, so the trajectory can keep references.
     x = sampler.step({ x, x0, eps, t, prev, rng });
-    onStep?.(k + 1, steps);
+    onStep?.(k + 1, steps, x);
   }
   return { sampler: sampler.name, steps, timesteps, xT, samples: x, ...(trajectory && { trajectory }) };
 }

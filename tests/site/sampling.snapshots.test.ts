@@ -69,6 +69,24 @@ describe("sampling in a page", () => {
     expect(progress.map(([done]) => done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
+  it("hands out each panel's points on the way, with x_T once an earlier panel gave it", async () => {
+    const partials: { index: number; done: number; xT?: Float64Array; x: Float64Array }[] = [];
+    const { xT } = await samplePanels({
+      schedule,
+      denoiser: oracleDenoiser(schedule, data),
+      settings,
+      sliceMs: 0,
+      partialMs: 0,
+      onPartial: (index, x, done, xT) => partials.push({ index, done, xT, x }),
+    });
+    // Every step but a panel's last (the panel itself follows), the first panel before x_T is known.
+    expect(partials.map(({ index, done }) => [index, done])).toEqual([[0, 1], [0, 2], [1, 1], [1, 2], [1, 3], [1, 4], [1, 5], [1, 6]]);
+    expect(partials.filter((p) => p.index === 0).every((p) => p.xT === undefined)).toBe(true);
+    for (const partial of partials.filter((p) => p.index === 1)) expect(partial.xT).toEqual(xT);
+    const direct = await sample({ schedule, denoiser: oracleDenoiser(schedule, data), ...settings, steps: 7, trajectory: true });
+    expect(partials[4].x).toEqual(direct.trajectory!.xt[3]); // the state after 3 of 7 steps
+  });
+
   it("lets other tasks run between steps of a synchronous denoiser, so an abort from one stops the run", async () => {
     const oracle = oracleDenoiser(schedule, data);
     let calls = 0;
