@@ -62,7 +62,7 @@ export async function readGitCommit(root = PROJECT_ROOT): Promise<GitCommit | un
 export async function libraryVersions(): Promise<Record<string, string>> {
   const { chisel, dependencies } = await readPackageVersions();
   const versions: Record<string, string> = { chisel, deno: Deno.version.deno, v8: Deno.version.v8 };
-  for (const name of ["onnxruntime-web", "zod", "protobufjs"]) {
+  for (const name of ["zod", "protobufjs"]) {
     if (dependencies[name]) versions[name] = dependencies[name];
   }
   return versions;
@@ -76,7 +76,7 @@ export async function reportProvenance(options: { command?: string; lanes: numbe
     ...(git === undefined ? {} : { git }),
     date: new Date().toISOString(),
     versions: await libraryVersions(),
-    inference: `onnxruntime-web (wasm, ${lanes > 1 ? 1 : 2} thread${lanes > 1 ? "" : "s"} per run) on the ONNX export`,
+    inference: `the fused WebAssembly SIMD kernel (${lanes > 1 ? 1 : 2} thread${lanes > 1 ? "" : "s"} per run) on the checkpoint's weights`,
     host: { os: Deno.build.os, arch: Deno.build.arch, cores: globalThis.navigator?.hardwareConcurrency ?? 1 },
     ...(options.command === undefined ? {} : { command: options.command }),
     seconds: options.seconds,

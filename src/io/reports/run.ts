@@ -9,7 +9,7 @@
  */
 import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { createOrtDenoiser } from "../../engines/onnx/ortDenoiser.js";
+import { createWasmDenoiser } from "../../engines/fused/wasmDenoiser.js";
 import { makeSchedule } from "../../core/schedule.js";
 import { sample } from "../../core/sample.js";
 import type { RunPlan, SamplerSpec } from "../../core/reports/config.js";
@@ -33,7 +33,7 @@ export interface RunTask {
   outDir: string;
   /** The run cache (default data/runs/). */
   runsDir?: string;
-  /** onnxruntime threads (1 when runs share the cores). */
+  /** Inference threads (1 when runs share the cores; default: as many as the engine uses). */
   numThreads?: number;
   /** Recorded in the manifest of a run trained here. */
   command: string;
@@ -76,7 +76,11 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
   const onnx = await entry(outDir, "model.onnx", onnxBytes);
 
   const evaluating = performance.now();
-  const denoiser = await createOrtDenoiser(onnxBytes, { numThreads: task.numThreads });
+  const denoiser = await createWasmDenoiser(model.params, {
+    parameterization: model.parameterization,
+    dims: model.dims,
+    threads: task.numThreads === 1 ? 1 : undefined,
+  });
   try {
     const schedule = makeSchedule(plan.train.schedule);
     const runs = task.samplers.flatMap((spec) => task.steps.map((steps) => ({ ...spec, steps })));
