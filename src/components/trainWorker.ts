@@ -7,6 +7,7 @@
  * The tfjs wasm backend fetches its .wasm files at run time; each import.meta.resolve below makes
  * Framework copy one of them into dist/_node, and gives its URL.
  */
+import { fusedNetworkPass } from "../engines/fused/networkPass.js";
 import { createReferenceDenoiser } from "../engines/reference/referenceDenoiser.js";
 import { createTrainEngine } from "../engines/trainEngines.js";
 import type { TfjsEngine } from "../engines/tfjs/trainer.js";
@@ -207,6 +208,8 @@ async function run(input: TrainRequest & { type: "start" }): Promise<void> {
     const result = await train(config, engine, {
       signal: controller.signal,
       evalPoints: BROWSER_EVAL_POINTS,
+      // Checkpoints scored by the fused kernel's pass (a tenth of the float64 reference's time), as the CLI's are.
+      evalPass: fusedNetworkPass({ threads: 1 }),
       onCheckpoint,
       onProgress: ({ step, steps, loss }) => {
         post({ type: "progress", step, steps, loss, stepsPerSecond: clock.rate(step), seconds: clock.ms() / 1000 });

@@ -31,7 +31,8 @@ const SAMPLER_POINT_STEP_NS: Record<SamplerName, number> = { ddpm: 130, ddim: 30
  * point × 1,000 steps. The keys are the inference engines of io/models.ts.
  */
 const NETWORK_THROUGHPUT = {
-  fused: { macNs: 0.02, callUs: 20 }, // MEASURE
+  // Two threads, as the CLI runs it: 4,096 × 50 in 624 ms, 1 × 1,000 in 24 ms (ort in the same run: 834 and 34).
+  fused: { macNs: 0.08, callUs: 25 },
   ort: { macNs: 0.12, callUs: 370 },
   tfjs: { macNs: 0.17, callUs: 640 },
   reference: { macNs: 1.0, callUs: 260 },

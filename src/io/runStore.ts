@@ -9,6 +9,8 @@
 
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import type { NetworkPass } from "../core/training/evaluation.js";
+import { fusedNetworkPass } from "../engines/fused/networkPass.js";
 import { assertInsideRunFolder } from "./confine.js";
 import { readBoundedFile, readBoundedText, writeFileAtomic } from "./files.js";
 import {
@@ -142,6 +144,8 @@ export interface RunTrainingOptions {
   overwrite?: boolean;
   /** Evaluation points per timestep bucket (see train). */
   evalPoints?: number;
+  /** The pass that scores checkpoints (default the fused kernel's, one thread: 10× the float64 reference's speed). */
+  evalPass?: NetworkPass;
   /**
    * The runs folder runDir must stay in once symlinks are resolved (ensureRun's): Deno's --allow-write
    * does not resolve them, so a link inside the folder could otherwise lead the run anywhere.
@@ -179,6 +183,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
       onProgress: options.onProgress,
       signal: options.signal,
       evalPoints: options.evalPoints,
+      evalPass: options.evalPass ?? fusedNetworkPass({ threads: 1 }),
       onCheckpoint: run.save,
     });
     const manifest = await run.end({ status: result.aborted ? "aborted" : "completed", lossHistory: result.lossHistory });

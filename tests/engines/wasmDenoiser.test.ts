@@ -14,6 +14,10 @@ import { sample } from "../../src/core/sample.js";
 import { makeSchedule } from "../../src/core/schedule.js";
 import { CHUNK, createWasmDenoiser, type WasmDenoiser } from "../../src/engines/fused/wasmDenoiser.js";
 import { createOrtDenoiser } from "../../src/engines/onnx/ortDenoiser.js";
+import { fusedNetworkPass } from "../../src/engines/fused/networkPass.js";
+import { evaluateLossByTimestep, makeEvalSet } from "../../src/core/training/evaluation.js";
+import { parseTrainConfig } from "../../src/core/training/config.js";
+import { mlpForward } from "../../src/core/mlp.js";
 import { createReferenceDenoiser } from "../../src/engines/reference/referenceDenoiser.js";
 
 const DIMS = [34, 64, 40, 2]; // 40 is not a multiple of 8: the padded units must stay silent
@@ -81,5 +85,20 @@ describe("the fused engine beside the portable one", () => {
     opened.push(fused);
     expect(() => fused.predict(new Float64Array(3), 0)).toThrow(/even length/);
     expect(() => fused.predict(new Float64Array(2), Number.NaN)).toThrow(/t must be a finite number/);
+  });
+});
+
+describe("the fused pass that scores checkpoints", () => {
+  it("gives the float64 reference's outputs for rows at mixed timesteps, and its losses to 1e-6", async () => {
+    const t = Int32Array.from({ length: 301 }, (_, i) => (i * 37) % 200);
+    const x = points(301, 11);
+    const reference = mlpForward(params, x, t, DIMS);
+    expect(maxDifference(await fusedNetworkPass({ threads: 1 })(params, x, t, DIMS), reference)).toBeLessThan(2e-5);
+
+    const config = parseTrainConfig({ schedule: { T: 200 }, model: { hidden: [64, 40] } });
+    const evalSet = makeEvalSet(config, 256);
+    const exact = await evaluateLossByTimestep(params, evalSet);
+    const fused = await evaluateLossByTimestep(params, evalSet, fusedNetworkPass());
+    fused.forEach((bucket, b) => expect(Math.abs(bucket.loss / exact[b].loss - 1)).toBeLessThan(1e-6));
   });
 });

@@ -14,7 +14,7 @@ import { initMlpParams, mlpLayout } from "../mlp.js";
 import { batchStream } from "./batches.js";
 import { modelDims, type TrainConfig } from "./config.js";
 import type { TrainEngine } from "./engine.js";
-import { evaluateLossByTimestep, makeEvalSet, type TimestepLoss } from "./evaluation.js";
+import { evaluateLossByTimestep, makeEvalSet, type NetworkPass, type TimestepLoss } from "./evaluation.js";
 import { learningRate } from "./learningRate.js";
 import { type LossHistory, LossLog } from "./lossLog.js";
 import { DivergenceWatch } from "./divergence.js";
@@ -62,6 +62,8 @@ export interface TrainOptions {
   startParams?: Float32Array;
   /** Evaluation points per timestep bucket (default EVAL_POINTS). */
   evalPoints?: number;
+  /** The network pass that scores checkpoints (default the float64 reference; see evaluation.ts). */
+  evalPass?: NetworkPass;
 }
 
 export interface TrainResult {
@@ -141,7 +143,7 @@ export async function train(
   const current = async () => (shadow ? Float32Array.from(shadow) : await engine.params());
 
   const checkpoint = async (step: number, params: Float32Array) => {
-    const lossByTimestep = evaluateLossByTimestep(params, evalSet);
+    const lossByTimestep = await evaluateLossByTimestep(params, evalSet, options.evalPass);
     const loss = lossByTimestep.reduce((sum, bucket) => sum + bucket.loss, 0) / lossByTimestep.length;
     if (!Number.isFinite(loss)) {
       throw new TrainingDivergedError(step, loss, emitted[emitted.length - 1], log.snapshot());

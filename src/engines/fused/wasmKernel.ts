@@ -171,13 +171,26 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The compiled kernel variant for these options; `fma` falls back to mul+add without relaxed SIMD. */
-export async function compileKernel(shared: boolean, fma: boolean): Promise<{ module: WebAssembly.Module; fma: boolean }> {
-  const fmaBytes = decode(shared ? KERNEL_WASM_BASE64.fmaShared : KERNEL_WASM_BASE64.fmaPrivate);
-  if (fma && WebAssembly.validate(fmaBytes)) return { module: await WebAssembly.compile(fmaBytes), fma: true };
-  const plain = decode(shared ? KERNEL_WASM_BASE64.plainShared : KERNEL_WASM_BASE64.plainPrivate);
-  return { module: await WebAssembly.compile(plain), fma: false };
+/**
+ * The compiled kernel variant for these options; `fma` falls back to mul+add without relaxed SIMD. Each
+ * variant compiles once per thread: V8 optimises a module's functions as they get hot, so a fresh module
+ * per engine (a checkpoint's scoring pass, say) would run its first calls on the baseline compiler.
+ */
+export function compileKernel(shared: boolean, fma: boolean): Promise<{ module: WebAssembly.Module; fma: boolean }> {
+  const key = `${shared ? "shared" : "private"} ${fma ? "fma" : "plain"}`;
+  let compiled = compiledKernels.get(key);
+  if (!compiled) {
+    compiled = (async () => {
+      const fmaBytes = decode(shared ? KERNEL_WASM_BASE64.fmaShared : KERNEL_WASM_BASE64.fmaPrivate);
+      if (fma && WebAssembly.validate(fmaBytes)) return { module: await WebAssembly.compile(fmaBytes), fma: true };
+      const plain = decode(shared ? KERNEL_WASM_BASE64.plainShared : KERNEL_WASM_BASE64.plainPrivate);
+      return { module: await WebAssembly.compile(plain), fma: false };
+    })();
+    compiledKernels.set(key, compiled);
+  }
+  return compiled;
 }
+const compiledKernels = new Map<string, Promise<{ module: WebAssembly.Module; fma: boolean }>>();
 
 export async function createWasmKernel(
   batchSize: number,

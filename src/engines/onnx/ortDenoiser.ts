@@ -75,6 +75,10 @@ export async function createOrtDenoiser(modelBytes: Uint8Array, options: OrtDeno
   // Pages that need only wasm take the wasm build: its .wasm is half the size of the WebGPU build's
   // (14 vs 27 MB) and 10–20 % faster per call.
   const webgpu = executionProviders.includes("webgpu");
+  // onnxruntime's Node build, as it starts its wasm, sets globalThis.Worker to Node's worker_threads Worker
+  // (whose threads have no `self`): every web worker started afterwards in this process (the fused
+  // kernel's second thread) would fail. Its own threads start with the session; the web Worker goes back then.
+  const webWorker = globalThis.Worker;
   const ort: Ort = webgpu
     ? await import("onnxruntime-web/webgpu")
     : isServer
@@ -90,6 +94,7 @@ export async function createOrtDenoiser(modelBytes: Uint8Array, options: OrtDeno
     executionProviders: [...executionProviders],
     graphOptimizationLevel: "all",
   });
+  if (globalThis.Worker !== webWorker) globalThis.Worker = webWorker;
   // onnxruntime writes back 1 when threads cannot run.
   if (first) threadsAtStart.set(ort, ort.env.wasm.numThreads ?? 1);
 
