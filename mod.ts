@@ -67,7 +67,7 @@ export { loadCheckpoint, loadRun, runTraining } from "./src/io/runStore.js";
 /** The run of a config from the cache under data/runs/, trained first when missing. */
 export { ensureRun, runDirFor } from "./src/io/runCache.js";
 
-// Models: ONNX export and a denoiser over a checkpoint or an .onnx file (onnxruntime, tfjs or plain TS).
+// Models: ONNX export and a denoiser over a checkpoint or an .onnx file (the fused kernel, onnxruntime, tfjs or plain TS).
 export { exportOnnx, readOnnxMetadata } from "./src/core/onnx/export.js";
 export { checkpointToOnnx, type InferenceEngine, openDenoiser, readCheckpoint, readModel } from "./src/io/models.js";
 

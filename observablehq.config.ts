@@ -50,7 +50,7 @@ async function emptyNodeBuiltinsInTfjsWasm(): Promise<void> {
   const path: string = await resolveNodeImport(here("./src"), "@tensorflow/tfjs-backend-wasm");
   const file = here(`./src/.observablehq/cache${path}`);
   const source = readFileSync(file, "utf8");
-  const patched = source.replace(/import\s*\*\s*as\s*([\w$]+)\s*from\s*"(?:fs|path|os|perf_hooks|worker_threads)";/g, "const $1={};");
+  const patched = source.replace(/import\s*\*\s*as\s*([\w$]+)\s*from\s*"(?:node:)?(?:fs|path|os|perf_hooks|worker_threads)";/g, "const $1={};");
   if (patched !== source) writeFileSync(file, patched);
 }
 await emptyNodeBuiltinsInTfjsWasm();

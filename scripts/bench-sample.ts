@@ -5,10 +5,11 @@
  * numpy's faster time. Each engine first samples a few steps untimed (JIT, wasm start), then takes the
  * best of three.
  *
- *   deno run -A scripts/bench-sample.ts [ortThreads]
+ *   deno run -A scripts/bench-sample.ts [ortThreads] [ort-only]
  *
  * ortThreads sets onnxruntime's wasm threads (default: the engine's, 2 on two cores or more). It is one
- * setting per process, hence an argument rather than two rows.
+ * setting per process, hence an argument rather than two rows; `ort-only` times onnxruntime alone (with
+ * numpy), for a second run at another thread count.
  */
 
 import { fileURLToPath } from "node:url";
@@ -27,6 +28,7 @@ const N = 512;
 const STEPS = [1000, 50];
 const { schedule, params } = await readCheckpoint((await defaultRun()).dir);
 const ortThreads = process.argv[2] === undefined ? undefined : Number(process.argv[2]);
+const ortOnly = process.argv[3] === "ort-only";
 
 interface Engine {
   name: string;
@@ -92,6 +94,7 @@ async function numpyMs(steps: number): Promise<number> {
   return Number(match[1]);
 }
 
+if (ortOnly) engines.splice(0, engines.length, ...engines.filter((engine) => engine.name.startsWith("onnxruntime")));
 const numpyBefore: number[] = [];
 for (const steps of STEPS) numpyBefore.push(await numpyMs(steps));
 const rows: { name: string; ms: (number | undefined)[] }[] = [];

@@ -107,9 +107,8 @@ export async function openModel(path: string, step: number | undefined, engine: 
   checkStep(step, model, "model", path);
   warnIfIncomplete("model", path, model);
   const denoiser = await openDenoiser(model, engine).catch((error) => {
-    const message = (error as Error).message.split("\n")[0];
-    // A RangeError is a model the engine does not take (an .onnx on tfjs); anything else is a model it cannot load.
-    throw new UsageError(error instanceof RangeError ? `--engine ${engine}: ${message}` : `--model ${path}: ${engine} cannot open it: ${message}`);
+    // Every engine takes every model chisel writes: a failure here is this file's.
+    throw new UsageError(`--model ${path}: ${engine} cannot open it: ${(error as Error).message.split("\n")[0]}`);
   });
   return { model, denoiser };
 }

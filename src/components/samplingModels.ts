@@ -71,7 +71,9 @@ async function networkModel(
   try {
     const denoiser = await createWasmDenoiser(weights.params, { parameterization: weights.parameterization, dims: weights.dims, threads: 1 });
     return { denoiser, engine: `fused WebAssembly SIMD kernel${denoiser.name.includes("fma") ? " (FMA)" : ""}, 1 thread` };
-  } catch {
+  } catch (error) {
+    // Only a browser without WebAssembly SIMD falls back; any other failure is a bug to see, not to hide.
+    if (!(error instanceof WebAssembly.CompileError)) throw error;
     return ortModel(onnx(), wasmPaths);
   }
 }

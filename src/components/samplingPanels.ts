@@ -154,6 +154,8 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
       sampled.get(keys[i]) ?? { steps: k, state: "pending", samples: shown?.[i]?.samples, xT: shown?.[i]?.xT }
     );
     const missing = panels.flatMap((panel, i) => (panel.state === "pending" ? [i] : []));
+    // x_T depends on the seed and n only: a panel kept from earlier has this run's, to colour points on the way.
+    const knownXT = panels.find((panel) => panel.state !== "pending")?.xT;
     const showPanels = (status: SamplingView["status"]) => show({ status, panels, n, floor, data: open.data });
     showPanels("running");
     progress.say(`Sampling with ${open.engine}…`);
@@ -167,7 +169,7 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
         onProgress: (done, total) => progress.update(done, total),
         onPartial: (j, x, done, xT) => {
           const i = missing[j];
-          panels = panels.map((p, k) => (k === i ? { ...p, samples: x, done, xT } : p));
+          panels = panels.map((p, k) => (k === i ? { ...p, samples: x, done, xT: xT ?? knownXT } : p));
           showPanels("running");
         },
         onPanel: (j, panel, xT) => {

@@ -69,8 +69,9 @@ export interface PanelRunOptions {
   /** Each panel as soon as it is sampled (with the shared x_T). */
   onPanel?: (index: number, panel: PanelResult, xT: Float64Array) => void;
   /**
-   * A panel's points on the way, at most every `partialMs` (default 150), so a long run draws as it goes;
-   * with the shared x_T once an earlier panel has given it.
+   * A panel's points on the way, every `partialMs` (default 400) once the panel has run that long, so a
+   * long run draws as it goes (each drawing costs the page a few dozen ms); with the shared x_T once an
+   * earlier panel has given it.
    */
   onPartial?: (index: number, x: Float64Array, done: number, xT: Float64Array | undefined) => void;
   partialMs?: number;
@@ -82,7 +83,7 @@ export interface PanelRunOptions {
  * count), fewest steps first as given. Rejects with the signal's reason when aborted.
  */
 export async function samplePanels(options: PanelRunOptions): Promise<{ xT: Float64Array; panels: PanelResult[] }> {
-  const { schedule, settings, signal, onProgress, onPanel, onPartial, partialMs = 150 } = options;
+  const { schedule, settings, signal, onProgress, onPanel, onPartial, partialMs = 400 } = options;
   const denoiser = yieldingDenoiser(options.denoiser, options.sliceMs);
   const total = settings.steps.reduce((sum, k) => sum + k, 0);
   const panels: PanelResult[] = [];

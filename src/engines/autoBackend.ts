@@ -41,14 +41,23 @@ export function chooseTrainBackend(info: AdapterInfo | null): AutoChoice {
   return { backend: "tfjs-webgpu", reason: `WebGPU runs on a hardware adapter (${name})` };
 }
 
+/** How long the probe waits for an adapter before it counts as none (a stuck driver must not hold the page). */
+export const PROBE_TIMEOUT_MS = 2000;
+
 /**
- * Asks for the WebGPU adapter (this runtime's, or `gpu`'s; null: none) and chooses; a failure to ask
- * counts as no adapter.
+ * Asks for the WebGPU adapter (this runtime's, or `gpu`'s; null: none) and chooses; a failure to ask,
+ * or no answer within PROBE_TIMEOUT_MS, counts as no adapter.
  */
 export async function probeAutoBackend(gpu: GPU | null = (globalThis.navigator as Navigator | undefined)?.gpu ?? null): Promise<AutoChoice> {
-  const adapter = await gpu?.requestAdapter().catch(() => null);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), PROBE_TIMEOUT_MS)));
+  const adapter = await Promise.race([gpu?.requestAdapter().catch(() => null) ?? null, timeout]);
+  clearTimeout(timer);
   if (!adapter) return chooseTrainBackend(null);
-  const { info, isFallbackAdapter } = adapter as GPUAdapter & { info?: AdapterInfo; isFallbackAdapter?: boolean };
+  type OlderAdapter = GPUAdapter & { info?: AdapterInfo; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<AdapterInfo> };
+  const { isFallbackAdapter } = adapter as OlderAdapter;
+  // Chromium before 127 has requestAdapterInfo() where later ones have the info attribute.
+  const info = (adapter as OlderAdapter).info ?? await (adapter as OlderAdapter).requestAdapterInfo?.().catch(() => undefined);
   // GPUAdapterInfo's fields are getters on its prototype: a spread would copy none of them.
   return chooseTrainBackend({
     vendor: info?.vendor,

@@ -3,7 +3,7 @@
  * (SwiftShader, llvmpipe, lavapipe), whose steps run on the CPU hundreds of times slower than the fused kernel.
  */
 import { describe, expect, it } from "vitest";
-import { chooseTrainBackend, probeAutoBackend } from "../../src/engines/autoBackend.js";
+import { type AdapterInfo, chooseTrainBackend, isSoftwareAdapter, probeAutoBackend } from "../../src/engines/autoBackend.js";
 
 describe("auto's choice of training engine", () => {
   it.each([
@@ -33,8 +33,24 @@ describe("auto's choice of training engine", () => {
     expect((await probeAutoBackend(none)).backend).toBe("fused-wasm");
   });
 
-  it("never picks WebGPU on a machine without a GPU (Deno offers Mesa's llvmpipe where it is installed)", async () => {
+  it("never picks WebGPU on this machine's software adapter (Deno offers Mesa's llvmpipe where it is installed)", async (context) => {
+    const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
+    const info = (adapter as (GPUAdapter & { info?: AdapterInfo }) | null)?.info;
+    // On a machine with a real GPU, auto rightly takes it: there is nothing to check here.
+    if (info && !isSoftwareAdapter({ vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description })) {
+      context.skip();
+    }
     expect((await probeAutoBackend()).backend).toBe("fused-wasm");
+  });
+
+  it("counts an adapter request that never answers as none", async () => {
+    const stuck = { requestAdapter: () => new Promise(() => {}) } as unknown as GPU;
+    expect(await probeAutoBackend(stuck)).toEqual({ backend: "fused-wasm", reason: "this browser offers no WebGPU adapter" });
+  }, 10_000);
+
+  it("reads an older Chromium's adapter info through requestAdapterInfo()", async () => {
+    const older = { requestAdapter: () => Promise.resolve({ requestAdapterInfo: () => Promise.resolve({ vendor: "google", architecture: "swiftshader" }) }) } as unknown as GPU;
+    expect((await probeAutoBackend(older)).backend).toBe("fused-wasm");
   });
 
   it("reads the adapter's info through its getters", async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { initMlpParams } from "../../src/core/mlp.js";
-import { exportOnnx } from "../../src/core/onnx/export.js";
+import { exportOnnx, onnxProto } from "../../src/core/onnx/export.js";
 import { readOnnxParams } from "../../src/core/onnx/weights.js";
 import type { Parameterization } from "../../src/core/parameterization.js";
 import { Rng } from "../../src/core/random.js";
@@ -76,6 +76,34 @@ describe("the fused engine beside the portable one", () => {
     } finally {
       await ort.dispose?.();
     }
+  });
+
+  it("takes no points, a hidden layer narrower than a SIMD block, and refuses calls once disposed", async () => {
+    const narrowDims = [34, 5, 3, 2];
+    const narrow = initMlpParams(2, narrowDims);
+    for (const threads of [1, 2] as const) {
+      const fused = await createWasmDenoiser(narrow, { parameterization: "eps", dims: narrowDims, threads });
+      expect(fused.predict(new Float64Array(0), 3)).toEqual(new Float64Array(0));
+      const x = points(300, 4);
+      const reference = createReferenceDenoiser(narrow, { parameterization: "eps", dims: narrowDims }).predict(x, 9) as Float64Array;
+      expect(maxDifference(fused.predict(x, 9), reference)).toBeLessThan(2e-5);
+      fused.dispose();
+      expect(() => fused.predict(x, 9)).toThrow("this denoiser was disposed");
+    }
+  });
+
+  it("refuses an .onnx file that is not exactly chisel's export of its weights, before allocating what it claims", () => {
+    const bytes = exportOnnx({ params, dims: DIMS, parameterization: "eps", schedule });
+    const edited = bytes.slice();
+    const at = Buffer.from(edited).indexOf("Sigmoid");
+    edited.set(new TextEncoder().encode("Sigmoix"), at);
+    expect(() => readOnnxParams(edited)).toThrow(/the model's graph is not chisel's export of its weights/);
+    // Metadata that claims a network of 33 million weights in a file of a few kB.
+    const ModelProto = onnxProto.lookupType("onnx.ModelProto");
+    const model = ModelProto.toObject(ModelProto.decode(bytes)) as { metadataProps: { key: string; value: string }[] };
+    model.metadataProps.find((prop) => prop.key === "dims")!.value = "34,4096,4096,4096,2";
+    const lying = ModelProto.encode(ModelProto.fromObject(model)).finish();
+    expect(() => readOnnxParams(lying)).toThrow(/need \d+ bytes of weights, more than the file holds/);
   });
 
   it("refuses what it cannot run, naming the problem", async () => {

@@ -1,10 +1,13 @@
 /**
  * The weights of a model exported by chisel, read back from its initializers (W1, b1, …, in the layout
- * of mlp.ts), so that any engine, not only an ONNX runtime, can run an exported model.
+ * of mlp.ts), so that any engine, not only an ONNX runtime, can run an exported model. Only a file that
+ * is exactly chisel's export of those weights is read: an engine that runs the weights runs chisel's
+ * graph, so an edited graph (another embedding, another operator) would otherwise be ignored silently.
  */
 
 import { mlpLayout } from "../mlp.js";
-import { onnxProto, readOnnxMetadata } from "./export.js";
+import { checkDims } from "../training/engine.js";
+import { exportOnnx, onnxProto, readOnnxMetadata } from "./export.js";
 
 const ModelProto = onnxProto.lookupType("onnx.ModelProto");
 const FLOAT = 1;
@@ -18,15 +21,15 @@ interface Initializer {
 
 /** The flat parameters of a chisel ONNX model (mlp.ts layout), checked against its stored dims. */
 export function readOnnxParams(bytes: Uint8Array): { params: Float32Array; dims: number[] } {
-  const { dims } = readOnnxMetadata(bytes);
-  if (dims.length < 3 || !dims.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new RangeError(`the model's dims must be positive integers, got ${dims.join(",")}`);
-  }
+  const { dims, schedule, parameterization } = readOnnxMetadata(bytes);
+  checkDims(dims);
+  // Checked before allocating: the weights are in the file, so a shape larger than the file is a lie.
+  const { layers, size } = mlpLayout(dims);
+  if (4 * size > bytes.length) throw new RangeError(`the model's dims ${dims.join(",")} need ${4 * size} bytes of weights, more than the file holds`);
   const decoded = ModelProto.toObject(ModelProto.decode(bytes), { defaults: false, longs: Number }) as {
     graph?: { initializer?: Initializer[] };
   };
   const byName = new Map((decoded.graph?.initializer ?? []).map((init) => [init.name, init]));
-  const { layers, size } = mlpLayout(dims);
   const params = new Float32Array(size);
   layers.forEach(({ fanIn, fanOut, weight, bias }, l) => {
     const read = (name: string, shape: number[], offset: number) => {
@@ -42,5 +45,9 @@ export function readOnnxParams(bytes: Uint8Array): { params: Float32Array; dims:
     read(`W${l + 1}`, [fanIn, fanOut], weight);
     read(`b${l + 1}`, [fanOut], bias);
   });
+  const again = exportOnnx({ params, dims, parameterization, schedule });
+  if (again.length !== bytes.length || again.some((byte, i) => byte !== bytes[i])) {
+    throw new RangeError("the model's graph is not chisel's export of its weights (edited?); onnxruntime runs it as written (engine ort)");
+  }
   return { params, dims };
 }

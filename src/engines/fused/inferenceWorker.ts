@@ -24,7 +24,11 @@ self.onmessage = async (event: MessageEvent<Setup>) => {
     seen = Atomics.load(control, CONTROL.start);
     if (Atomics.load(control, CONTROL.command) === COMMAND.exit) break;
     const rows = { ...plan, points: Atomics.load(control, CONTROL.points), outputs: Atomics.load(control, CONTROL.outputs) };
-    forwardRows(wasm, rows, 1, Atomics.load(control, CONTROL.from), Atomics.load(control, CONTROL.to));
+    try {
+      forwardRows(wasm, rows, 1, Atomics.load(control, CONTROL.from), Atomics.load(control, CONTROL.to));
+    } catch {
+      Atomics.store(control, CONTROL.failed, 1); // the caller throws; this thread waits for the next call
+    }
     Atomics.store(control, CONTROL.done, seen);
     Atomics.notify(control, CONTROL.done);
   }

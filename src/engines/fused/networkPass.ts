@@ -1,9 +1,12 @@
 /**
  * The fused kernel's forward pass over rows at mixed timesteps, as core/training/evaluation.ts scores
  * checkpoints with it: rows are grouped by t, and each group is one call of the inference engine (which
- * folds t's embedding into a bias). Float32, so it agrees with the float64 reference to about 1e-6.
+ * folds t's embedding into a bias). Float32 with separate multiplies and adds (not the relaxed FMA, which
+ * fuses on some CPUs and not on others), so a checkpoint scores the same on every machine, within about
+ * 1e-6 of the float64 reference. Where WebAssembly SIMD does not compile, the reference pass it is.
  */
 
+import { mlpForward } from "../../core/mlp.js";
 import type { NetworkPass } from "../../core/training/evaluation.js";
 import { createWasmDenoiser } from "./wasmDenoiser.js";
 
@@ -23,7 +26,13 @@ export function fusedNetworkPass(options: { threads?: 1 | 2 } = {}): NetworkPass
   return async (params, xt, t, dims) => {
     if (xt.length !== 2 * t.length) throw new RangeError(`xt must hold 2·${t.length} values, got ${xt.length}`);
     // The parameterization only names what the outputs mean; the pass returns them raw.
-    const network = await createWasmDenoiser(params, { parameterization: "eps", dims, threads: options.threads });
+    let network;
+    try {
+      network = await createWasmDenoiser(params, { parameterization: "eps", dims, threads: options.threads, fma: false });
+    } catch (error) {
+      if (error instanceof WebAssembly.CompileError) return mlpForward(params, xt, t, dims);
+      throw error;
+    }
     try {
       const out = new Float64Array(xt.length);
       for (const [step, rows] of rowsByTimestep(t)) {

@@ -110,7 +110,7 @@ export function forwardRows(wasm: WasmExports, plan: InferencePlan, thread: numb
 }
 
 /** Handshake slots (Int32 indices into the control block), shared with inferenceWorker.ts. */
-export const CONTROL = { start: 0, done: 1, command: 2, from: 3, to: 4, points: 5, outputs: 6 } as const;
+export const CONTROL = { start: 0, done: 1, command: 2, from: 3, to: 4, points: 5, outputs: 6, failed: 7 } as const;
 export const COMMAND = { forward: 1, exit: 2 } as const;
 
 export interface WasmDenoiserOptions {
@@ -124,13 +124,14 @@ export interface WasmDenoiserOptions {
 }
 
 /**
- * Whether this thread can run the two-thread variant: it needs SharedArrayBuffer and Worker (in a page,
- * cross-origin isolation), and must be allowed to block in Atomics.wait, which a page's main thread is not.
+ * Whether this thread can run the two-thread variant: it needs two cores, SharedArrayBuffer and Worker
+ * (in a page, cross-origin isolation), and must be allowed to block in Atomics.wait, which a page's main
+ * thread is not.
  */
 export function canUseTwoThreads(): boolean {
-  const scope = globalThis as { crossOriginIsolated?: boolean; document?: unknown };
+  const scope = globalThis as { crossOriginIsolated?: boolean; document?: unknown; navigator?: { hardwareConcurrency?: number } };
   return typeof SharedArrayBuffer !== "undefined" && typeof Worker !== "undefined" &&
-    scope.crossOriginIsolated !== false && scope.document === undefined;
+    scope.crossOriginIsolated !== false && scope.document === undefined && (scope.navigator?.hardwareConcurrency ?? 1) >= 2;
 }
 
 export interface WasmDenoiser extends Denoiser {
@@ -192,19 +193,20 @@ export async function createWasmDenoiser(params: Float32Array, options: WasmDeno
   };
 
   let worker: Worker | undefined;
+  let disposed = false;
   const control = new Int32Array(memory.buffer, plan.control, 8);
   let generation = 0;
   if (threads === 2) {
     worker = new Worker(new URL("./inferenceWorker.ts", import.meta.url), { type: "module" });
     const ready = new Promise<void>((resolve, reject) => {
       worker!.onmessage = () => resolve();
-      worker!.onerror = (e) => reject(e);
+      worker!.onerror = (event) => reject(new Error(event.message || "the worker thread failed to start"));
     });
     worker.postMessage({ module, memory, plan });
     await ready;
   }
 
-  /** Makes room for n points: the inputs and outputs move to the end of a grown memory. */
+  /** Makes room for n points: the outputs move to the end of a grown memory (the inputs stay where they are). */
   const reserve = (n: number) => {
     if (n <= plan.capacity) return;
     const { points: _points, outputs: _outputs, capacity: _capacity, bytes: _bytes, ...fixed } = plan;
@@ -221,6 +223,7 @@ export async function createWasmDenoiser(params: Float32Array, options: WasmDeno
     predict(x: Float64Array, t: number): Float64Array {
       if (x.length % 2 !== 0) throw new RangeError(`x must hold interleaved 2D points (even length), got ${x.length}`);
       if (!Number.isFinite(t)) throw new RangeError(`t must be a finite number, got ${t}`);
+      if (disposed) throw new Error("this denoiser was disposed");
       const n = x.length / 2;
       reserve(n);
       setFirstBias(t);
@@ -229,16 +232,17 @@ export async function createWasmDenoiser(params: Float32Array, options: WasmDeno
       const staged = view.subarray(plan.points / F, plan.points / F + rows * 2);
       staged.set(x);
       staged.fill(0, x.length);
-      // The worker takes whole chunks from the middle on, so both halves start at a multiple of 4.
+      // The worker takes the second half, from a multiple of 4 (the kernel's row blocks).
       const split = threads === 2 && rows > CHUNK ? roundUp(Math.ceil(rows / 2), 4) : rows;
       if (split < rows) {
         Atomics.store(control, CONTROL.command, COMMAND.forward);
         Atomics.store(control, CONTROL.from, split);
         Atomics.store(control, CONTROL.to, rows);
-        // The points' addresses move when the memory grows: the worker reads them from the control block.
+        // The outputs move when the memory grows: the worker reads both addresses from the control block.
         Atomics.store(control, CONTROL.points, plan.points);
         Atomics.store(control, CONTROL.outputs, plan.outputs);
-        Atomics.store(control, CONTROL.start, ++generation);
+        generation = (generation + 1) | 0; // an Int32 slot: wraps rather than overflows
+        Atomics.store(control, CONTROL.start, generation);
         Atomics.notify(control, CONTROL.start);
       }
       forwardRows(wasm, plan, 0, 0, split);
@@ -246,13 +250,17 @@ export async function createWasmDenoiser(params: Float32Array, options: WasmDeno
         for (let done = Atomics.load(control, CONTROL.done); done !== generation; done = Atomics.load(control, CONTROL.done)) {
           Atomics.wait(control, CONTROL.done, done);
         }
+        // The worker reports a trap in its half instead of dying silently (which would leave this wait forever).
+        if (Atomics.exchange(control, CONTROL.failed, 0) !== 0) throw new Error("the fused engine's second thread failed on its half of the points");
       }
       return Float64Array.from(f32().subarray(plan.outputs / F, plan.outputs / F + x.length));
     },
     dispose() {
+      disposed = true;
       if (!worker) return;
       Atomics.store(control, CONTROL.command, COMMAND.exit);
-      Atomics.store(control, CONTROL.start, ++generation);
+      generation = (generation + 1) | 0;
+      Atomics.store(control, CONTROL.start, generation);
       Atomics.notify(control, CONTROL.start);
       worker.terminate();
       worker = undefined;

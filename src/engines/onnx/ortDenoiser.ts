@@ -90,11 +90,15 @@ export async function createOrtDenoiser(modelBytes: Uint8Array, options: OrtDeno
     if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
     threadsAtStart.set(ort, numThreads);
   }
-  const session = await ort.InferenceSession.create(modelBytes, {
-    executionProviders: [...executionProviders],
-    graphOptimizationLevel: "all",
-  });
-  if (globalThis.Worker !== webWorker) globalThis.Worker = webWorker;
+  let session: Awaited<ReturnType<Ort["InferenceSession"]["create"]>>;
+  try {
+    session = await ort.InferenceSession.create(modelBytes, {
+      executionProviders: [...executionProviders],
+      graphOptimizationLevel: "all",
+    });
+  } finally {
+    if (globalThis.Worker !== webWorker) globalThis.Worker = webWorker;
+  }
   // onnxruntime writes back 1 when threads cannot run.
   if (first) threadsAtStart.set(ort, ort.env.wasm.numThreads ?? 1);
 

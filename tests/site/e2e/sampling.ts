@@ -8,7 +8,7 @@
  * as the machine is shared). Every control is carried by the URL (a fresh page re-samples the same
  * points), and "Save as report config" downloads a config that `chisel report` rebuilds, from the
  * committed default run, into a report whose samples are the page's (within 1e-4: the fused kernel in
- * the browser against onnxruntime-web in Deno).
+ * the browser against the fused kernel in Deno).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
