@@ -4,28 +4,9 @@
  * a number that is not finite), 128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped train or
  * report (130, 143, 129). Errors are one line, never a stack trace.
  */
-import type { Command } from "./cli/command.js";
-import { datasetCommand } from "./cli/dataset.js";
-import { evaluateCommand } from "./cli/evaluate.js";
+import { COMMANDS as commands } from "./cli/commands.js";
 import { helpText, parseFlags, UsageError } from "./cli/flags.js";
 import { checkOutPath, writeJson } from "./cli/output.js";
-import { sampleCommand } from "./cli/sample.js";
-import { scheduleCommand } from "./cli/schedule.js";
-import { trainCommand } from "./cli/train.js";
-import { exportOnnxCommand } from "./cli/exportOnnx.js";
-import { qualityCommand } from "./cli/quality.js";
-import { reportCommand } from "./cli/report.js";
-
-const commands = [
-  scheduleCommand,
-  datasetCommand,
-  trainCommand,
-  sampleCommand,
-  evaluateCommand,
-  qualityCommand,
-  exportOnnxCommand,
-  reportCommand,
-] as unknown as Command[];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -7,25 +7,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type FlagSpec, type FlagSpecs, parseFlags, UsageError } from "../../scripts/cli/flags.js";
 import { inRange } from "../../src/core/settings.js";
+import { COMMANDS } from "../../scripts/cli/commands.js";
 import { scheduleCommand } from "../../scripts/cli/schedule.js";
-import { datasetCommand } from "../../scripts/cli/dataset.js";
-import { trainCommand } from "../../scripts/cli/train.js";
-import { sampleCommand } from "../../scripts/cli/sample.js";
-import { evaluateCommand } from "../../scripts/cli/evaluate.js";
-import { qualityCommand } from "../../scripts/cli/quality.js";
-import { exportOnnxCommand } from "../../scripts/cli/exportOnnx.js";
-import { reportCommand } from "../../scripts/cli/report.js";
-
-const COMMANDS = [
-  scheduleCommand,
-  datasetCommand,
-  trainCommand,
-  sampleCommand,
-  evaluateCommand,
-  qualityCommand,
-  exportOnnxCommand,
-  reportCommand,
-] as unknown as { name: string; flags: FlagSpecs }[];
 
 /** Words a hostile user types where a number goes: other notations, padding, overflow, non-numbers. */
 const TRICKY_NUMBERS = [
