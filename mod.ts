@@ -31,6 +31,9 @@ export {
 // Seeded 2D datasets and user points (CSV or JSON). Points are interleaved: [x0, y0, x1, y1, …].
 export { DATASET_NAMES, type DatasetName, type DatasetOptions, fromPairs, makeDataset, toPairs } from "./src/core/datasets.js";
 export { MAX_COORDINATE, parsePoints } from "./src/core/points.js";
+/** A user's own points normalised as the built-in sets are (centred, scaled into ±1.5), and the split-half floor for them. */
+export { HALF_WIDTH, type Normalisation, normalisePoints, parseUserData, type UserData } from "./src/core/userData.js";
+export { splitHalfFloor, splitHalves } from "./src/core/splitHalf.js";
 
 /** Seeded randomness that gives the same stream in Deno, Node and browsers. */
 export { Rng } from "./src/core/random.js";
@@ -48,6 +51,16 @@ export { createSampler, SAMPLER_NAMES, type SamplerName } from "./src/core/sampl
 export { logSnrGrid, TIMESTEP_SPACINGS, type TimestepSpacing, timestepGrid } from "./src/core/timesteps.js";
 /** The exact optimal denoiser of an empirical dataset: sampling without a trained model. */
 export { oracleDenoiser } from "./src/core/oracle.js";
+/** How straight sampling paths are: mean path length over end-to-end distance (1 = straight), from states or as they arrive (onStep). */
+export { StraightnessMeter, straightness } from "./src/core/straightness.js";
+
+// Flow matching beside DDPM: the linear path x_t = (1 − t) x₀ + t ε, the network time τ = 1000·t, the
+// exact velocity of an empirical dataset, and the Euler and Heun samplers (sample() picks them by the model's objective).
+export { flowInterpolate, flowTarget } from "./src/core/flow/path.js";
+export { FLOW_TIME_SCALE, flowNetworkTime, flowTimeGrid } from "./src/core/flow/time.js";
+export { oracleVelocity } from "./src/core/flow/oracleVelocity.js";
+export { createFlowSampler, FLOW_SAMPLER_NAMES, type FlowSamplerName, samplersFor } from "./src/core/samplers/index.js";
+export { type Objective, OBJECTIVES } from "./src/core/settings.js";
 
 // Evaluation: sliced Wasserstein, MMD², precision and coverage, and the floor between independent draws.
 export { datasetFloor, evaluate, type Metrics, metricFloor } from "./src/core/metrics.js";
@@ -66,13 +79,18 @@ export { TRAIN_BACKENDS, type TrainBackend } from "./src/core/settings.js";
 export { loadCheckpoint, loadRun, runTraining } from "./src/io/runStore.js";
 /** The run of a config from the cache under data/runs/, trained first when missing. */
 export { ensureRun, runDirFor } from "./src/io/runCache.js";
+/** Points files as datasets: read within the limits, hashed (SHA-256) and normalised; a config's file resolved project-relative. */
+export { type DatasetFile, pinReportDatasets, readDatasetFile, resolveDataset } from "./src/io/datasetFile.js";
 
 // Models: ONNX export and a denoiser over a checkpoint or an .onnx file (the fused kernel, onnxruntime, tfjs or plain TS).
 export { exportOnnx, readOnnxMetadata } from "./src/core/onnx/export.js";
 export { checkpointToOnnx, type InferenceEngine, openDenoiser, readCheckpoint, readModel } from "./src/io/models.js";
 
 // Reports: a named experiment (with an optional sweep) trained, sampled, scored and published atomically
-// as data/reports/NAME/, which the site renders at /reports/NAME.
-export { parseReportConfig, type ReportConfig } from "./src/core/reports/config.js";
-export { assembleReport, buildReport } from "./src/io/reports/build.js";
+// as data/reports/NAME/, which the site renders at /reports/NAME. A sweep splits into shards built
+// anywhere (buildReport with `shard` and `shardOut`) and assembled from the gathered outputs
+// (assembleReport with `from`), as the README's "Publishing" shows.
+export { parseReportConfig, type ReportConfig, samplersForRun } from "./src/core/reports/config.js";
+export { assembleReport, buildReport, type BuildReportOptions, type BuildReportResult } from "./src/io/reports/build.js";
+export { parseShard, type Shard, shardRuns } from "./src/io/reports/shards.js";
 export { listReports, loadReport, readReportConfig } from "./src/io/reports/read.js";

@@ -1,13 +1,14 @@
-import { DATASET_NAMES, type DatasetName, fromPairs, makeDataset } from "../../src/core/datasets.js";
+import { DATASET_NAMES, type DatasetName, makeDataset } from "../../src/core/datasets.js";
 import { parsePoints } from "../../src/core/points.js";
 import { DEFAULT_K, evaluate, metricFloor, prepareReference } from "../../src/core/metrics.js";
 import { evaluateEstimate } from "../../src/core/cost.js";
-import { Rng } from "../../src/core/random.js";
+import { splitHalves } from "../../src/core/splitHalf.js";
 import { defineCommand } from "./command.js";
 import { SETTINGS } from "../../src/core/settings.js";
 import { readFlagFile } from "./files.js";
 import { settingFlag, UsageError } from "./flags.js";
 import { startJob } from "./progress.js";
+import { dataFlag, describeData, readDataFlag } from "./dataFlag.js";
 
 /** Fresh draws of the reference's dataset that the floor averages over (metricFloor's default). */
 const FLOOR_DRAWS = 3;
@@ -44,41 +45,30 @@ async function readPointFile(flag: string, path: string): Promise<PointFile> {
   }
 }
 
-/** Splits points into two random halves (seeded), for a floor when the reference's generator is unknown. */
-function splitHalves(points: Float64Array, seed: number): [Float64Array, Float64Array] {
-  const n = points.length / 2;
-  const order = Array.from({ length: n }, (_, i) => i);
-  const rng = new Rng(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const half = Math.floor(n / 2);
-  const pick = (indices: number[]) => fromPairs(indices.map((i) => [points[2 * i], points[2 * i + 1]] as [number, number]));
-  return [pick(order.slice(0, half)), pick(order.slice(half))];
-}
-
 export const evaluateCommand = defineCommand({
   name: "evaluate",
   summary: "Scores samples against a reference: sliced Wasserstein, MMD², precision, coverage, and their floor.",
   flags: {
     samples: { type: "string", required: true, help: "samples: output of `chisel sample`, a [[x, y], …] JSON, or x,y CSV" },
     reference: {
-      type: "string", required: true,
-      help: "reference points; from `chisel dataset` the floor uses fresh draws of that dataset, else split halves",
+      type: "string",
+      help: "reference points as they are; from `chisel dataset` the floor uses fresh draws of that dataset, else split halves",
     },
+    data: dataFlag("as the reference, normalised as `train --data` trains on it, in place of --reference; the floor is split-half"),
     seed: settingFlag(SETTINGS.samplingSeed, { help: "seed of the SWD directions" }),
   },
   async run(flags) {
+    if ((flags.reference === undefined) === (flags.data === undefined)) throw new UsageError("give either --reference FILE or --data FILE");
     const samples = await readPointFile("samples", flags.samples!);
-    const reference = await readPointFile("reference", flags.reference!);
+    const data = flags.data === undefined ? undefined : await readDataFlag(flags.data);
+    const reference: PointFile = data ? { points: data.points } : await readPointFile("reference", flags.reference!);
     // Precision and coverage need each reference point's DEFAULT_K-th neighbour; a split-half floor
     // scores one half against the other, so each half needs that many too.
     const referenceCount = reference.points.length / 2;
     const least = reference.dataset ? DEFAULT_K + 1 : 2 * (DEFAULT_K + 1);
     if (referenceCount < least) {
       const why = reference.dataset ? "" : ` (${DEFAULT_K + 1} in each half for the split-half floor)`;
-      throw new UsageError(`--reference needs at least ${least} points${why}, got ${referenceCount}`);
+      throw new UsageError(`--${data ? "data" : "reference"} needs at least ${least} points${why}, got ${referenceCount}`);
     }
     const options = { seed: flags.seed };
     const n = samples.points.length / 2;
@@ -109,7 +99,7 @@ export const evaluateCommand = defineCommand({
         floor = { method: "split-half", ...evaluate(b.length / 2 > n ? b.subarray(0, 2 * n) : b, a, options) };
       }
       progress?.update(estimate.seconds, estimate.seconds);
-      return { n, referenceN: referenceCount, ...scores, floor };
+      return { n, referenceN: referenceCount, ...(data ? { data: describeData(flags.data!, data) } : {}), ...scores, floor };
     } finally {
       progress?.done();
     }

@@ -7,7 +7,7 @@ import { checkOutPath, writeOutFile } from "./output.js";
 
 export const exportOnnxCommand = defineCommand({
   name: "export-onnx",
-  summary: "Exports a checkpoint as a standard ONNX model: inputs x [N, 2], t [N]; output eps [N, 2].",
+  summary: "Exports a checkpoint as a standard ONNX model: inputs x [N, 2], t [N]; output eps [N, 2] (a flow-matching model: velocity [N, 2], t = 1000·t).",
   ownsOut: true,
   flags: {
     checkpoint: { type: "string", required: true, help: "a run directory (its last checkpoint) or a step-NNNNNN.f32 file in one" },
@@ -30,7 +30,7 @@ export const exportOnnxCommand = defineCommand({
       runDir: model.runDir,
       step: model.step,
       parameterization: model.parameterization,
-      schedule: { kind, T, betaStart, betaEnd },
+      ...(model.objective === "ddpm" ? { schedule: { kind, T, betaStart, betaEnd } } : { objective: model.objective }),
     };
   },
 });

@@ -1,8 +1,20 @@
 import { type DatasetName, makeDataset } from "../../src/core/datasets.js";
 import type { Denoiser } from "../../src/core/denoiser.js";
 import { oracleDenoiser } from "../../src/core/oracle.js";
-import { sample } from "../../src/core/sample.js";
-import { type DdpmVariance, type SamplerName, SETTINGS, type TimestepSpacing } from "../../src/core/settings.js";
+import { oracleVelocity } from "../../src/core/flow/oracleVelocity.js";
+import { FLOW_TIME_SCALE } from "../../src/core/flow/time.js";
+import { checkFlowOptions, sample } from "../../src/core/sample.js";
+import { checkSamplerFor } from "../../src/core/samplers/index.js";
+import {
+  type DdpmVariance,
+  FLOW_SAMPLER_NAMES,
+  type FlowSamplerName,
+  type Objective,
+  SAMPLER_NAMES,
+  type SamplerName,
+  SETTINGS,
+  type TimestepSpacing,
+} from "../../src/core/settings.js";
 import { DEFAULT_SCHEDULE, type Schedule } from "../../src/core/schedule.js";
 import {
   type DenoiserWork,
@@ -18,11 +30,17 @@ import { defineCommand } from "./command.js";
 import { openModel, pairs, scheduleFlags, scheduleFromFlags } from "./common.js";
 import { settingFlag, UsageError } from "./flags.js";
 import { type JobProgress, startJob } from "./progress.js";
+import { dataFlag, describeData, readDataFlag } from "./dataFlag.js";
 
 /** The schedule flags without defaults: a trained model brings its own schedule. */
 const scheduleOverrides = Object.fromEntries(
   Object.entries(scheduleFlags).map(([name, spec]) => [name, { ...spec, default: undefined }]),
 ) as unknown as { [K in keyof typeof scheduleFlags]: Omit<(typeof scheduleFlags)[K], "default"> };
+const SCHEDULE_FLAGS = Object.keys(scheduleFlags) as (keyof typeof scheduleFlags)[];
+
+/** A DDPM-only flag, without a default so that giving it with a flow-matching model is seen and refused. */
+const ddpmOnlyFlag = (setting: typeof SETTINGS.spacing | typeof SETTINGS.eta | typeof SETTINGS.variance, only: string) =>
+  settingFlag(setting, { default: undefined, help: `${setting.help} (default ${setting.default}; ${only} only)` });
 
 export const sampleCommand = defineCommand({
   name: "sample",
@@ -36,14 +54,24 @@ export const sampleCommand = defineCommand({
     // No defaults here: given with the other kind of model, they are refused rather than ignored.
     engine: { type: "choice", choices: INFERENCE_ENGINES, help: `inference engine for a trained model (default ${DEFAULT_INFERENCE_ENGINE})` },
     dataset: settingFlag(SETTINGS.datasetName, { default: undefined, help: "the oracle's dataset (seed 0, 2048 points; default spiral)" }),
-    sampler: settingFlag(SETTINGS.sampler),
-    steps: settingFlag(SETTINGS.samplingSteps, { help: "sampling steps, from 1 to T (default T)" }),
-    spacing: settingFlag(SETTINGS.spacing),
+    data: dataFlag("as the oracle's dataset, in place of --dataset"),
+    objective: settingFlag(SETTINGS.objective, {
+      default: undefined,
+      help: "the oracle's objective: ddpm (posterior-mean denoiser) or flow-matching (posterior-mean velocity; default ddpm)",
+    }),
+    // A model's objective decides which samplers run it, so the default follows the model.
+    sampler: {
+      type: "choice",
+      choices: [...SAMPLER_NAMES, ...FLOW_SAMPLER_NAMES],
+      help: `sampler: ${SAMPLER_NAMES.join(", ")} for a ddpm model (default ddpm), ${FLOW_SAMPLER_NAMES.join(", ")} for a flow-matching one (default euler)`,
+    },
+    steps: settingFlag(SETTINGS.samplingSteps, { help: `sampling steps, from 1 to T (default T; flow matching: default ${FLOW_TIME_SCALE})` }),
+    spacing: ddpmOnlyFlag(SETTINGS.spacing, "ddpm models"),
     "clip-x0": settingFlag(SETTINGS.clipX0),
     n: settingFlag(SETTINGS.sampleCount),
     seed: settingFlag(SETTINGS.samplingSeed),
-    eta: settingFlag(SETTINGS.eta),
-    variance: settingFlag(SETTINGS.variance),
+    eta: ddpmOnlyFlag(SETTINGS.eta, "ddim"),
+    variance: ddpmOnlyFlag(SETTINGS.variance, "the ddpm sampler"),
     trajectory: { type: "boolean", help: "also record x_t and the predicted x̂₀ at every step" },
     ...scheduleOverrides,
   },
@@ -52,24 +80,31 @@ export const sampleCommand = defineCommand({
     let denoiser: Denoiser & { dispose?: () => void | Promise<void> };
     let work: DenoiserWork;
     let model: Record<string, unknown>;
+    const scheduleFlag = SCHEDULE_FLAGS.find((name) => flags[name] !== undefined);
     if (flags.model === "oracle") {
       if (flags.step !== undefined) throw new UsageError("--step goes with a trained --model, not the oracle");
       if (flags.engine !== undefined) throw new UsageError("--engine goes with a trained --model, not the oracle");
-      const dataset = (flags.dataset ?? SETTINGS.datasetName.default) as DatasetName;
+      if (flags.data !== undefined && flags.dataset !== undefined) throw new UsageError("--data and --dataset both name the oracle's data: give one");
       schedule = scheduleFromFlags({
         schedule: flags.schedule ?? DEFAULT_SCHEDULE.kind,
         "beta-start": flags["beta-start"] ?? DEFAULT_SCHEDULE.betaStart,
         "beta-end": flags["beta-end"] ?? DEFAULT_SCHEDULE.betaEnd,
         T: flags.T ?? DEFAULT_SCHEDULE.T,
       });
-      const data = makeDataset(dataset);
-      denoiser = oracleDenoiser(schedule, data);
+      const file = flags.data === undefined ? undefined : await readDataFlag(flags.data);
+      const dataset = (flags.dataset ?? SETTINGS.datasetName.default) as DatasetName;
+      const data = file ? file.points : makeDataset(dataset);
+      if (flags.objective === "flow-matching" && scheduleFlag) {
+        throw new UsageError(`--${scheduleFlag} goes with a ddpm model: flow matching has no noise schedule`);
+      }
+      denoiser = flags.objective === "flow-matching" ? oracleVelocity(data) : oracleDenoiser(schedule, data);
       work = { kind: "oracle", dataPoints: data.length / 2 };
-      model = { model: "oracle", dataset };
+      model = { model: "oracle", ...(file ? { data: describeData(flags.data!, file) } : { dataset }) };
     } else {
-      const given = (["schedule", "beta-start", "beta-end", "T"] as const).find((name) => flags[name] !== undefined);
-      if (given) throw new UsageError(`--${given} cannot be set with a trained --model: the model brings the schedule it was trained on`);
+      if (scheduleFlag) throw new UsageError(`--${scheduleFlag} cannot be set with a trained --model: the model brings the schedule it was trained on`);
       if (flags.dataset !== undefined) throw new UsageError("--dataset goes with the oracle: a trained --model samples what it learned");
+      if (flags.data !== undefined) throw new UsageError("--data goes with the oracle: a trained --model samples what it learned");
+      if (flags.objective !== undefined) throw new UsageError("--objective goes with the oracle: a trained --model brings the objective it was trained for");
       const engine = (flags.engine ?? DEFAULT_INFERENCE_ENGINE) as InferenceEngine;
       const opened = await openModel(flags.model!, flags.step, engine);
       const loaded = opened.model;
@@ -80,11 +115,30 @@ export const sampleCommand = defineCommand({
         ? { model: loaded.path, engine }
         : { model: loaded.runDir, checkpointStep: loaded.step, engine };
     }
-    const steps = flags.steps ?? schedule.T;
-    if (steps > schedule.T) throw new UsageError(`--steps must be an integer from 1 to T (${schedule.T}), got ${steps}`);
     const n = flags.n!;
     let progress: JobProgress | undefined;
     try {
+      // Inside the try: a refusal still disposes of the denoiser (the fused engine's worker thread would keep the process alive).
+      const objective: Objective = denoiser.objective ?? "ddpm";
+      const flow = objective === "flow-matching";
+      const sampler = (flags.sampler ?? (flow ? SETTINGS.flowSampler.default : SETTINGS.sampler.default)) as SamplerName | FlowSamplerName;
+      // Each as given (undefined when not): the samplers fill in their defaults.
+      const ddpmOptions = {
+        clipX0: flags["clip-x0"],
+        spacing: flags.spacing as TimestepSpacing | undefined,
+        eta: flags.eta as number | undefined,
+        variance: flags.variance as DdpmVariance | undefined,
+      };
+      try {
+        // The core's checks, worded with the flags' names.
+        checkSamplerFor(objective, sampler, "--sampler");
+        if (flow) checkFlowOptions(ddpmOptions, (option) => `--${SETTINGS[option].flag}`);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      // A flow model has no schedule to bound its steps: any count on its grid t = 1, 1 − 1/N, …, 0.
+      const steps = flags.steps ?? (flow ? FLOW_TIME_SCALE : schedule.T);
+      if (!flow && steps > schedule.T) throw new UsageError(`--steps must be an integer from 1 to T (${schedule.T}), got ${steps}`);
       // Refused before any work: an output too large to build as one JSON text, or without gigabytes of memory.
       const output = { n, steps, trajectory: flags.trajectory };
       const bytes = sampleOutputBytes(output);
@@ -95,18 +149,15 @@ export const sampleCommand = defineCommand({
             `lower --n or --steps, or drop --trajectory`,
         );
       }
-      progress = startJob(sampleEstimate({ denoiser: work, sampler: flags.sampler as SamplerName, n, steps }), steps, "steps");
+      progress = startJob(sampleEstimate({ denoiser: work, sampler, n, steps }), steps, "steps");
       const result = await sample({
         schedule,
         denoiser,
-        sampler: flags.sampler as SamplerName,
+        sampler,
         steps,
-        spacing: flags.spacing as TimestepSpacing,
-        clipX0: flags["clip-x0"],
+        ...ddpmOptions,
         n,
         seed: flags.seed!,
-        eta: flags.eta,
-        variance: flags.variance as DdpmVariance,
         trajectory: flags.trajectory,
         onStep: progress?.update,
       });
@@ -116,9 +167,11 @@ export const sampleCommand = defineCommand({
         timesteps: result.timesteps,
         ...model,
         seed: flags.seed,
-        ...(result.sampler === "ddim" ? { eta: flags.eta } : {}),
-        ...(result.sampler === "ddpm" ? { variance: flags.variance } : {}),
-        schedule: { kind: schedule.kind, T: schedule.T, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd },
+        ...(result.sampler === "ddim" ? { eta: ddpmOptions.eta ?? SETTINGS.eta.default } : {}),
+        ...(result.sampler === "ddpm" ? { variance: flags.variance ?? SETTINGS.variance.default } : {}),
+        ...(flow
+          ? { objective }
+          : { schedule: { kind: schedule.kind, T: schedule.T, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd } }),
         xT: pairs(result.xT),
         samples: pairs(result.samples),
         ...(result.trajectory

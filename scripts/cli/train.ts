@@ -1,7 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { MANIFEST_FILE } from "../../src/core/training/checkpoint.js";
-import { configHash, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
+import { configHash, isFileDataset, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
 import { type ProgressEvent, TrainingDivergedError } from "../../src/core/training/train.js";
 import { type Setting, SETTINGS } from "../../src/core/settings.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../../src/engines/trainEngines.js";
@@ -12,6 +12,9 @@ import { type FlagSpec, settingFlag, UsageError } from "./flags.js";
 import { progressBar } from "./progress.js";
 import { checkFolderFlag, readJsonFile } from "./files.js";
 import { catchStopSignals, STOP_SIGNALS } from "./common.js";
+import { dataFlag, describeData, readDataFlag } from "./dataFlag.js";
+import { type DatasetFile, resolveDataset } from "../../src/io/datasetFile.js";
+import { projectRelative } from "../../src/io/reports/provenance.js";
 
 /** The sections of a training config whose settings a flag can override. */
 const SECTIONS = ["dataset", "schedule", "model", "training"];
@@ -21,6 +24,21 @@ const OVERRIDDEN = (Object.values(SETTINGS) as Setting[]).filter((setting) => {
   const [section, key, ...rest] = setting.path.split(".");
   return SECTIONS.includes(section) && key !== undefined && rest.length === 0 && !key.endsWith("[]");
 });
+
+/** The flags of a built-in dataset's settings, which --data replaces. */
+const DATASET_FLAGS = OVERRIDDEN.filter((setting) => setting.path.startsWith("dataset.")).map((setting) => setting.flag);
+
+/**
+ * The flags of DDPM-only settings (the noise schedule, the prediction target), each with why flow
+ * matching takes none: given with it, the flag itself is named in the refusal, not a config path.
+ */
+const DDPM_ONLY_FLAGS = OVERRIDDEN.flatMap((setting) =>
+  setting.path.startsWith("schedule.")
+    ? [{ flag: setting.flag, why: "flow matching has no noise schedule" }]
+    : setting === SETTINGS.parameterization
+    ? [{ flag: setting.flag, why: "a flow-matching network predicts the velocity ε − x₀" }]
+    : []
+);
 
 /** An override flag sets only what is given: the config and its defaults fill the rest. */
 const overrideFlags: Record<string, FlagSpec> = Object.fromEntries(
@@ -43,6 +61,7 @@ export const trainCommand = defineCommand({
     config: { type: "string", help: "training config JSON (defaults fill what it leaves out; flags override it)" },
     out: { type: "string", required: true, help: "run directory to create" },
     overwrite: { type: "boolean", help: "replace a run already in --out" },
+    data: dataFlag("to train on in place of a built-in dataset; replaces the config's dataset"),
     ...overrideFlags,
     backend: settingFlag(SETTINGS.trainBackend, { default: undefined, help: `training engine (default ${DEFAULT_TRAIN_BACKEND})` }),
     quiet: { type: "boolean", help: "no progress bar" },
@@ -59,6 +78,16 @@ export const trainCommand = defineCommand({
       const [section, key] = setting.path.split(".");
       (merged[section] ??= {})[key] = value;
     }
+    if (flags.data !== undefined) {
+      const clash = DATASET_FLAGS.find((flag) => (flags as Record<string, unknown>)[flag] !== undefined);
+      if (clash) throw new UsageError(`--${clash} cannot be combined with --data: the file brings its own points`);
+      // Recorded relative to the project when inside it, so the run's config rebuilds from the project.
+      merged.dataset = { file: projectRelative(flags.data) };
+    }
+    if (merged.model?.objective === "flow-matching") {
+      const ddpmOnly = DDPM_ONLY_FLAGS.find(({ flag }) => (flags as Record<string, unknown>)[flag] !== undefined);
+      if (ddpmOnly) throw new UsageError(`--${ddpmOnly.flag} applies to ddpm only: ${ddpmOnly.why}`);
+    }
     if (flags.backend !== undefined) merged.backend = flags.backend as never;
     merged.backend ??= DEFAULT_TRAIN_BACKEND as never; // the hash keys on the engine that really trains
     let config: TrainConfig;
@@ -66,6 +95,18 @@ export const trainCommand = defineCommand({
       config = parseTrainConfig(merged);
     } catch (error) {
       throw new UsageError(`${flags.config ? `--config ${flags.config}` : "config"}: ${(error as Error).message}`);
+    }
+    // A dataset file is read now, before any work: its SHA-256 goes into the config (and its hash).
+    let data: DatasetFile | undefined;
+    if (flags.data !== undefined) {
+      data = await readDataFlag(flags.data);
+      config = { ...config, dataset: { ...config.dataset, sha256: data.sha256 } };
+    } else if (isFileDataset(config.dataset)) {
+      const resolved = await resolveDataset(config.dataset).catch((error) => {
+        throw new UsageError(`--config ${flags.config}: dataset.file ${(error as Error).message.split("\n")[0]} (--data reads a file anywhere)`);
+      });
+      config = { ...config, dataset: resolved.dataset };
+      data = resolved.file;
     }
     await checkRunDir(flags.out!, flags.overwrite);
     const engine = await createTrainEngine(config);
@@ -84,6 +125,7 @@ export const trainCommand = defineCommand({
         versions: await runtimeVersions(engine.name),
         signal: stop.signal,
         onProgress: (event: ProgressEvent) => bar?.update(event, engine.name),
+        filePoints: data?.points,
       });
       bar?.done();
       if (result.aborted) {
@@ -97,6 +139,7 @@ export const trainCommand = defineCommand({
         status: manifest.status,
         engine: engine.name,
         configHash: await configHash(config),
+        ...(data && isFileDataset(config.dataset) ? { dataset: describeData(config.dataset.file, data) } : {}),
         steps: result.step,
         seconds: result.seconds,
         finalLoss: last?.loss,

@@ -9,7 +9,7 @@
  * ran up to 1.4× and onnxruntime (two threads) 3× slower than stated.
  */
 
-import type { SamplerName } from "./samplers/index.js";
+import { denoiserCalls, type FlowSamplerName, type SamplerName } from "./samplers/index.js";
 
 const NS = 1e-9;
 
@@ -21,9 +21,10 @@ const ORACLE_PAIR_NS = 10;
 
 /**
  * A sampler's own work per point and step, timed with a denoiser that costs nothing (100,000 points ×
- * 50 steps): DDPM draws a normal per coordinate.
+ * 50 steps): DDPM draws a normal per coordinate. Euler and Heun: not timed, taken as DPM-Solver++'s
+ * axpy-like work, twice over for Heun's two stages.
  */
-const SAMPLER_POINT_STEP_NS: Record<SamplerName, number> = { ddpm: 130, ddim: 30, "dpm-solver++": 20 };
+const SAMPLER_POINT_STEP_NS: Record<SamplerName | FlowSamplerName, number> = { ddpm: 130, ddim: 30, "dpm-solver++": 20, euler: 20, heun: 40 };
 
 /**
  * A trained network per engine: ns per multiply-add (≈ one per weight per point), timed with the default
@@ -55,8 +56,12 @@ const SLICES = 128;
  * an output that will not fit. Samples take about 42.
  */
 const JSON_BYTES_PER_POINT = 52;
-/** A timestep index and its comma (at most "99999,"), and everything else in a sample's JSON. */
-const JSON_BYTES_PER_TIMESTEP = 6;
+/**
+ * A visited time and its comma: a schedule index (at most "99999,") or a flow model's t as a double (at
+ * most 24 characters, 0.14285714285714285 for 1/7).
+ */
+const JSON_BYTES_PER_TIMESTEP = 25;
+/** Everything else in a sample's JSON. */
 const JSON_BYTES_OTHER = 1024;
 
 /**
@@ -108,10 +113,10 @@ function denoiserWords(denoiser: DenoiserWork): string {
   return denoiser.kind === "oracle" ? "oracle" : `${describeCount(denoiser.weights)}-weight network on ${denoiser.engine}`;
 }
 
-/** Sampling `n` points in `steps` steps: one denoiser call and one sampler step per step. */
-export function sampleEstimate(job: { denoiser: DenoiserWork; sampler: SamplerName; n: number; steps: number }): Estimate {
+/** Sampling `n` points in `steps` steps: one sampler step per step, one denoiser call per step (Heun: two, one on the last). */
+export function sampleEstimate(job: { denoiser: DenoiserWork; sampler: SamplerName | FlowSamplerName; n: number; steps: number }): Estimate {
   const { denoiser, sampler, n, steps } = job;
-  const seconds = steps * (callSeconds(denoiser, n) + n * SAMPLER_POINT_STEP_NS[sampler] * NS);
+  const seconds = denoiserCalls(sampler, steps) * callSeconds(denoiser, n) + steps * n * SAMPLER_POINT_STEP_NS[sampler] * NS;
   const data = denoiser.kind === "oracle" ? ` × ${describeCount(denoiser.dataPoints)} data points` : "";
   return { seconds, work: `${denoiserWords(denoiser)}, ${describeCount(n)} points × ${describeCount(steps)} steps${data}` };
 }
@@ -176,7 +181,7 @@ export function evaluateEstimate(job: { n: number; m: number; floor: { draws: nu
  */
 export function qualityEstimate(job: {
   denoiser: DenoiserWork;
-  runs: { sampler: SamplerName; steps: number }[];
+  runs: { sampler: SamplerName | FlowSamplerName; steps: number }[];
   seeds: number;
   n: number;
   m: number;

@@ -1,15 +1,16 @@
 /**
  * The exact optimal denoiser for an empirical dataset {x0_i}, i = 1…m.
  *
- * If x_0 is drawn uniformly from the data, q(x_t | x0_i) = N(√ᾱ x0_i, (1 − ᾱ) I) and Bayes gives
- *   E[x_0 | x_t] = Σ_i w_i x0_i,   w_i ∝ exp(−‖x_t − √ᾱ x0_i‖² / (2(1 − ᾱ))),
+ * If x_0 is drawn uniformly from the data and x_t = a x_0 + s ε (DDPM: a = √ᾱ, s = √(1 − ᾱ); flow
+ * matching's path: a = 1 − t, s = t), then q(x_t | x0_i) = N(a x0_i, s² I) and Bayes gives
+ *   E[x_0 | x_t] = Σ_i w_i x0_i,   w_i ∝ exp(−‖x_t − a x0_i‖² / (2 s²)),
  * the minimiser of the x0-prediction loss that every trained network approximates. It memorises the
  * data: sampling with it reproduces the training points, which makes it the reference for samplers.
  *
  * ‖x_t‖² is the same for every i, so it drops out of the softmax and the logit is
- *   ℓ_i = (x_t · √ᾱ x0_i − ‖√ᾱ x0_i‖² / 2) / (1 − ᾱ),
+ *   ℓ_i = (x_t · a x0_i − ‖a x0_i‖² / 2) / s²,
  * a dot product per data point. The softmax subtracts max_i ℓ_i (log-sum-exp), so it is finite for any
- * x_t: at ᾱ → 1 the weights pick the nearest point, at ᾱ → 0 they are uniform.
+ * x_t: at s → 0 the weights pick the nearest point, at a → 0 they are uniform.
  */
 
 import type { Denoiser } from "./denoiser.js";
@@ -42,7 +43,11 @@ function expNonPositive(z: number): number {
   return er * FRACTION_POWERS[n & (EXP_TABLE_SIZE - 1)] * INTEGER_POWERS[-(n >> EXP_TABLE_BITS)];
 }
 
-export function oracleDenoiser(schedule: Schedule, data: Float64Array): Denoiser {
+/** E[x_0 | x_t] for interleaved points x_t = a x_0 + s ε, x_0 uniform over the data (s > 0). */
+export type PosteriorMean = (x: Float64Array, a: number, s: number) => Float64Array;
+
+/** The posterior mean over `data` (interleaved 2D points), for any path coefficients a and s. */
+export function posteriorMean(data: Float64Array): PosteriorMean {
   if (data.length === 0 || data.length % 2 !== 0) {
     throw new RangeError(`data must hold at least one interleaved 2D point (even length ≥ 2), got ${data.length}`);
   }
@@ -56,61 +61,67 @@ export function oracleDenoiser(schedule: Schedule, data: Float64Array): Denoiser
     dataX[i] = data[2 * i];
     dataY[i] = data[2 * i + 1];
   }
-  // Scratch reused across calls (predict is synchronous): √ᾱ-scaled data, half its squared norm, the logits.
+  // Scratch reused across calls (the function is synchronous): a-scaled data, half its squared norm, the logits.
   const scaledX = new Float64Array(m);
   const scaledY = new Float64Array(m);
   const halfNorm = new Float64Array(m);
   const logits = new Float64Array(m);
 
+  return (x: Float64Array, a: number, s: number): Float64Array => {
+    if (x.length % 2 !== 0) throw new RangeError(`x must hold interleaved 2D points (even length), got ${x.length}`);
+    const inverseVariance = 1 / (s * s);
+    for (let i = 0; i < m; i++) {
+      const px = a * dataX[i];
+      const py = a * dataY[i];
+      scaledX[i] = px;
+      scaledY[i] = py;
+      halfNorm[i] = 0.5 * (px * px + py * py);
+    }
+    const out = new Float64Array(x.length);
+    for (let p = 0; p < x.length; p += 2) {
+      const qx = x[p];
+      const qy = x[p + 1];
+      // Pass 1: logits ℓ_i and their max.
+      let max = -Infinity;
+      for (let i = 0; i < m; i++) {
+        const l = (qx * scaledX[i] + qy * scaledY[i] - halfNorm[i]) * inverseVariance;
+        logits[i] = l;
+        if (l > max) max = l;
+      }
+      // Pass 2: Σ w_i and Σ w_i x0_i with w_i = exp(ℓ_i − max) ∈ (0, 1].
+      const floor = max - NEGLIGIBLE_LOGIT_GAP;
+      let total = 0;
+      let sumX = 0;
+      let sumY = 0;
+      for (let i = 0; i < m; i++) {
+        const l = logits[i];
+        if (l < floor) continue;
+        const w = expNonPositive(l - max);
+        total += w;
+        sumX += w * dataX[i];
+        sumY += w * dataY[i];
+      }
+      if (!(total >= 1)) {
+        // The max term alone contributes 1, so only a non-finite (or ~1e300) x_t gets here.
+        throw new RangeError(`x must be finite and below 1e300 in size, got (${qx}, ${qy}) at point ${p / 2}`);
+      }
+      out[p] = sumX / total;
+      out[p + 1] = sumY / total;
+    }
+    return out;
+  };
+}
+
+/** The oracle of a DDPM schedule: x̂_0 at schedule index t (a = √ᾱ_t, s = √(1 − ᾱ_t)). */
+export function oracleDenoiser(schedule: Schedule, data: Float64Array): Denoiser {
+  const mean = posteriorMean(data);
   return {
     parameterization: "x0",
     predict(x: Float64Array, t: number): Float64Array {
       if (!Number.isInteger(t) || t < 0 || t >= schedule.T) {
         throw new RangeError(`t must be an integer from 0 to ${schedule.T - 1}, got ${t}`);
       }
-      if (x.length % 2 !== 0) throw new RangeError(`x must hold interleaved 2D points (even length), got ${x.length}`);
-      const a = schedule.sqrtAlphaBars[t];
-      const s = schedule.sqrtOneMinusAlphaBars[t];
-      const inverseVariance = 1 / (s * s); // 1 / (1 − ᾱ)
-      for (let i = 0; i < m; i++) {
-        const px = a * dataX[i];
-        const py = a * dataY[i];
-        scaledX[i] = px;
-        scaledY[i] = py;
-        halfNorm[i] = 0.5 * (px * px + py * py);
-      }
-      const out = new Float64Array(x.length);
-      for (let p = 0; p < x.length; p += 2) {
-        const qx = x[p];
-        const qy = x[p + 1];
-        // Pass 1: logits ℓ_i and their max.
-        let max = -Infinity;
-        for (let i = 0; i < m; i++) {
-          const l = (qx * scaledX[i] + qy * scaledY[i] - halfNorm[i]) * inverseVariance;
-          logits[i] = l;
-          if (l > max) max = l;
-        }
-        // Pass 2: Σ w_i and Σ w_i x0_i with w_i = exp(ℓ_i − max) ∈ (0, 1].
-        const floor = max - NEGLIGIBLE_LOGIT_GAP;
-        let total = 0;
-        let sumX = 0;
-        let sumY = 0;
-        for (let i = 0; i < m; i++) {
-          const l = logits[i];
-          if (l < floor) continue;
-          const w = expNonPositive(l - max);
-          total += w;
-          sumX += w * dataX[i];
-          sumY += w * dataY[i];
-        }
-        if (!(total >= 1)) {
-          // The max term alone contributes 1, so only a non-finite (or ~1e300) x_t gets here.
-          throw new RangeError(`x must be finite and below 1e300 in size, got (${qx}, ${qy}) at point ${p / 2}`);
-        }
-        out[p] = sumX / total;
-        out[p + 1] = sumY / total;
-      }
-      return out;
+      return mean(x, schedule.sqrtAlphaBars[t], schedule.sqrtOneMinusAlphaBars[t]);
     },
   };
 }

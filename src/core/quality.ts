@@ -5,14 +5,15 @@
  */
 import { type DatasetName, type DatasetOptions, makeDataset } from "./datasets.js";
 import type { Denoiser } from "./denoiser.js";
-import { evaluate, type Metrics, prepareReference } from "./metrics.js";
+import { evaluate, type Metrics, type PreparedReference, prepareReference } from "./metrics.js";
 import { sample } from "./sample.js";
-import type { SamplerName } from "./samplers/index.js";
+import type { FlowSamplerName, SamplerName } from "./samplers/index.js";
 import type { Schedule } from "./schedule.js";
 import type { TimestepSpacing } from "./timesteps.js";
+import { splitHalfFloor } from "./splitHalf.js";
 
 export interface QualityRun {
-  sampler: SamplerName;
+  sampler: SamplerName | FlowSamplerName;
   steps: number;
   eta?: number;
   spacing?: TimestepSpacing;
@@ -32,8 +33,12 @@ export interface QualityRow extends QualityRun {
   perSeed: Metrics[];
 }
 
+/** A built-in set by its settings, or (with `file`) a points file, whose points come as `filePoints`. */
+export type QualityDataset = { name: DatasetName } & DatasetOptions & { file?: string; sha256?: string };
+
 export interface QualityTable {
-  dataset: { name: DatasetName } & DatasetOptions;
+  /** The built-in set's settings, or the points file and its SHA-256 alone. */
+  dataset: QualityDataset | { file: string; sha256?: string };
   n: number;
   seeds: number[];
   floor: MetricSummaries;
@@ -42,8 +47,14 @@ export interface QualityTable {
 
 export interface QualityOptions {
   denoiser: Denoiser;
-  schedule: Schedule;
-  dataset: { name: DatasetName } & DatasetOptions;
+  /** A DDPM model's schedule; a flow-matching model (denoiser.objective) has none. */
+  schedule?: Schedule;
+  dataset: QualityDataset;
+  /**
+   * The normalised points of dataset.file (userData.ts), read by the shell: they are the reference, and
+   * the floor is split-half (splitHalf.ts), since a file has no fresh draws.
+   */
+  filePoints?: Float64Array;
   runs: QualityRun[];
   /** Samples per run (default 512). */
   n?: number;
@@ -69,14 +80,20 @@ export async function qualityTable(options: QualityOptions): Promise<QualityTabl
   const { denoiser, schedule, dataset, runs } = options;
   const n = options.n ?? 512;
   const seeds = options.seeds ?? [0, 1, 2];
-  const { name, ...datasetOptions } = dataset;
-  const reference = makeDataset(name, datasetOptions);
-  const prepared = prepareReference(reference);
-  const baseSeed = datasetOptions.seed ?? 0;
-  // Each floor draw is its own seed's fresh dataset of n points, so the floor has the samples' size.
-  const floorDraws = seeds.map((_, i) =>
-    evaluate(makeDataset(name, { ...datasetOptions, n, seed: baseSeed + i + 1 }), prepared)
-  );
+  let prepared: PreparedReference;
+  let floorDraws: Metrics[];
+  if (dataset.file !== undefined) {
+    if (options.filePoints === undefined) throw new RangeError(`dataset.file ${dataset.file}: its points were not given`);
+    prepared = prepareReference(options.filePoints);
+    // One split of the file's points per seed, so the floor averages as many draws as the rows do.
+    floorDraws = seeds.map((_, i) => splitHalfFloor(options.filePoints!, n, i + 1));
+  } else {
+    const { name, file: _file, sha256: _sha256, ...datasetOptions } = dataset;
+    prepared = prepareReference(makeDataset(name, datasetOptions));
+    const baseSeed = datasetOptions.seed ?? 0;
+    // Each floor draw is its own seed's fresh dataset of n points, so the floor has the samples' size.
+    floorDraws = seeds.map((_, i) => evaluate(makeDataset(name, { ...datasetOptions, n, seed: baseSeed + i + 1 }), prepared));
+  }
   const rows: QualityRow[] = [];
   for (const run of runs) {
     const perSeed: Metrics[] = [];
@@ -88,5 +105,6 @@ export async function qualityTable(options: QualityOptions): Promise<QualityTabl
     rows.push(row);
     options.onRow?.(row);
   }
-  return { dataset, n, seeds, floor: summarize(floorDraws), rows };
+  const shown = dataset.file === undefined ? dataset : { file: dataset.file, sha256: dataset.sha256 };
+  return { dataset: shown, n, seeds, floor: summarize(floorDraws), rows };
 }

@@ -25,8 +25,17 @@ export type Parameterization = (typeof PARAMETERIZATIONS)[number];
 export const LR_SCHEDULES = ["constant", "cosine"] as const;
 export type LrSchedule = (typeof LR_SCHEDULES)[number];
 
+/** What the network is trained to do: denoise (Ho et al. 2020) or follow a flow (Lipman et al. 2022). */
+export const OBJECTIVES = ["ddpm", "flow-matching"] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+
+/** The samplers of a DDPM model (the reverse process). */
 export const SAMPLER_NAMES = ["ddpm", "ddim", "dpm-solver++"] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
+
+/** The samplers of a flow-matching model (ODE solvers of its velocity field). */
+export const FLOW_SAMPLER_NAMES = ["euler", "heun"] as const;
+export type FlowSamplerName = (typeof FLOW_SAMPLER_NAMES)[number];
 
 /** DDPM's reverse-step variance: the forward β_t (upper bound) or the posterior β̃_t (lower bound). */
 export const DDPM_VARIANCES = ["betaTilde", "beta"] as const;
@@ -139,6 +148,10 @@ export const SETTINGS = {
     path: "model.parameterization", flag: "parameterization", label: "Prediction", help: "what the network predicts", choices: PARAMETERIZATIONS, default: "eps",
     labels: { eps: "noise ε", x0: "data x₀", v: "velocity v" },
   }),
+  objective: choice({
+    path: "model.objective", flag: "objective", label: "Objective", help: "training objective: DDPM's noise prediction or flow matching's velocity", choices: OBJECTIVES, default: "ddpm",
+    labels: { ddpm: "DDPM", "flow-matching": "flow matching" },
+  }),
   layerWidth: integer({ path: "model.hidden[]", flag: "hidden", label: "Layer width", help: "units in a hidden layer", min: 1, max: 1024 }),
 
   // Training.
@@ -172,6 +185,10 @@ export const SETTINGS = {
   sampler: choice({
     path: "sampler", flag: "sampler", label: "Sampler", help: "reverse-process sampler", choices: SAMPLER_NAMES, default: "ddpm",
     labels: { ddpm: "DDPM", ddim: "DDIM", "dpm-solver++": "DPM-Solver++" },
+  }),
+  flowSampler: choice({
+    path: "flowSampler", flag: "sampler", label: "Sampler", help: "flow-matching sampler (ODE solver from t = 1 to 0)", choices: FLOW_SAMPLER_NAMES, default: "euler",
+    labels: { euler: "Euler", heun: "Heun" },
   }),
   samplingSteps: integer({ path: "steps", flag: "steps", label: "Sampling steps", help: "sampling steps, from 1 to T", min: 1, max: MAX_T }),
   eta: number({ path: "eta", flag: "eta", label: "η", help: "DDIM's η: 0 deterministic, 1 DDPM-like", min: 0, max: 1, default: 0 }),
@@ -275,9 +292,12 @@ export function choiceLabel<C extends string>(setting: ChoiceSetting<C>, value: 
   return setting.labels[value] ?? value;
 }
 
-/** A sampler with its options as people read it: "DDPM", "DDIM η = 0.5", "DPM-Solver++ (logsnr)". */
-export function samplerLabel(spec: { sampler: SamplerName; eta?: number; spacing?: TimestepSpacing }): string {
+/** A sampler with its options as people read it: "DDPM", "DDIM η = 0.5", "DPM-Solver++ (logsnr)", "Heun". */
+export function samplerLabel(spec: { sampler: SamplerName | FlowSamplerName; eta?: number; spacing?: TimestepSpacing }): string {
   const eta = spec.eta === undefined ? "" : ` η = ${spec.eta}`;
   const spacing = spec.spacing === undefined ? "" : ` (${spec.spacing})`;
-  return `${choiceLabel(SETTINGS.sampler, spec.sampler)}${eta}${spacing}`;
+  const name = (FLOW_SAMPLER_NAMES as readonly string[]).includes(spec.sampler)
+    ? choiceLabel(SETTINGS.flowSampler, spec.sampler as FlowSamplerName)
+    : choiceLabel(SETTINGS.sampler, spec.sampler as SamplerName);
+  return `${name}${eta}${spacing}`;
 }

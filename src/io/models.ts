@@ -5,12 +5,14 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { Denoiser } from "../core/denoiser.js";
+import { asFlowNetwork } from "../core/flow/network.js";
 import { exportOnnx, readOnnxMetadata } from "../core/onnx/export.js";
 import { readOnnxParams } from "../core/onnx/weights.js";
 import type { Parameterization } from "../core/parameterization.js";
+import type { Objective } from "../core/settings.js";
 import { makeSchedule, type Schedule } from "../core/schedule.js";
 import type { RunManifest } from "../core/training/checkpoint.js";
-import { modelDims } from "../core/training/config.js";
+import { modelDims, objectiveOf } from "../core/training/config.js";
 import { readBoundedFile } from "./files.js";
 import { loadCheckpoint } from "./runStore.js";
 
@@ -31,6 +33,9 @@ export interface CheckpointModel {
   params: Float32Array;
   dims: number[];
   parameterization: Parameterization;
+  /** What the network was trained for (a run from before flow matching reads as ddpm). */
+  objective: Objective;
+  /** The DDPM schedule; a flow-matching model's config holds the default, which it does not use. */
   schedule: Schedule;
   manifest: RunManifest;
 }
@@ -41,6 +46,8 @@ export interface OnnxModel {
   bytes: Uint8Array;
   schedule: Schedule;
   parameterization: Parameterization;
+  /** From the metadata: ddpm where it names no objective. */
+  objective: Objective;
 }
 
 const STEP_FILE = /^step-(\d+)\.f32$/;
@@ -66,6 +73,7 @@ export async function readCheckpoint(path: string, step?: number): Promise<Check
     params,
     dims: modelDims(config.model),
     parameterization: config.model.parameterization,
+    objective: objectiveOf(config.model),
     schedule: makeSchedule(config.schedule),
     manifest,
   };
@@ -76,7 +84,14 @@ export async function readModel(path: string, step?: number): Promise<Checkpoint
   if (path.toLowerCase().endsWith(".onnx")) {
     const bytes = await readBoundedFile(path, "onnx");
     const metadata = readOnnxMetadata(bytes);
-    return { kind: "onnx", path, bytes, schedule: makeSchedule(metadata.schedule), parameterization: metadata.parameterization };
+    return {
+      kind: "onnx",
+      path,
+      bytes,
+      schedule: makeSchedule(metadata.schedule),
+      parameterization: metadata.parameterization,
+      objective: metadata.objective,
+    };
   }
   return readCheckpoint(path, step);
 }
@@ -89,26 +104,40 @@ export function modelWeights(model: CheckpointModel | OnnxModel): number {
   return model.kind === "checkpoint" ? model.params.length : Math.ceil(model.bytes.length / 4);
 }
 
-/** The ONNX bytes of a checkpoint (ε output, schedule and parameterization in the metadata). */
+/** The ONNX bytes of a checkpoint (ε or a flow model's velocity out; schedule, parameterization and objective in the metadata). */
 export function checkpointToOnnx(model: CheckpointModel): Uint8Array {
   return exportOnnx({
     params: model.params,
     dims: model.dims,
     parameterization: model.parameterization,
     schedule: model.schedule,
+    objective: model.objective,
   });
 }
 
-/** A denoiser over the model on the chosen engine (the fused kernel by default). */
+/**
+ * A denoiser over the model on the chosen engine (the fused kernel by default), which says the model's
+ * objective: engines output the network's raw values, and for a flow model those are its velocity, asked
+ * only at τ ∈ [0, 1000] (flow/network.ts).
+ */
 export async function openDenoiser(
   model: CheckpointModel | OnnxModel,
   engine: InferenceEngine = DEFAULT_INFERENCE_ENGINE,
 ): Promise<Denoiser & { dispose?: () => void | Promise<void> }> {
   if (engine === "ort") {
+    // onnxruntime's denoiser reads the objective from the graph's metadata itself; passed to be checked.
     const { createOrtDenoiser } = await import("../engines/onnx/ortDenoiser.js");
-    return createOrtDenoiser(model.kind === "onnx" ? model.bytes : checkpointToOnnx(model));
+    return createOrtDenoiser(model.kind === "onnx" ? model.bytes : checkpointToOnnx(model), { objective: model.objective });
   }
-  // Every other engine runs the weights themselves: an .onnx model's are read from its initializers.
+  const opened = await openWeightsEngine(model, engine);
+  return model.objective === "flow-matching" ? asFlowNetwork(opened) : opened;
+}
+
+/** The engines other than onnxruntime run the weights themselves: an .onnx model's are read from its initializers. */
+async function openWeightsEngine(
+  model: CheckpointModel | OnnxModel,
+  engine: Exclude<InferenceEngine, "ort">,
+): Promise<Denoiser & { dispose?: () => void | Promise<void> }> {
   const { params, dims } = model.kind === "onnx" ? readOnnxParams(model.bytes) : model;
   const options = { parameterization: model.parameterization, dims };
   if (engine === "fused") {

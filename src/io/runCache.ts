@@ -13,6 +13,7 @@ import { MANIFEST_FILE } from "../core/training/checkpoint.js";
 import type { ProgressEvent } from "../core/training/train.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../engines/trainEngines.js";
 import { assertInsideRunFolder } from "./confine.js";
+import { type DatasetFile, resolveDataset } from "./datasetFile.js";
 import { holdNewFolder, publishDir, siblingPath, sweepPublished } from "./reports/publish.js";
 import { loadRun, runTraining } from "./runStore.js";
 import { runtimeVersions } from "./versions.js";
@@ -52,16 +53,24 @@ export interface EnsureRunOptions {
   onProgress?: (event: ProgressEvent) => void;
 }
 
-/** The directory of a completed run of `config`, training it first when the cache has none. */
-export async function ensureRun(config: TrainConfig, options: EnsureRunOptions = {}): Promise<{ dir: string; trained: boolean }> {
+/**
+ * The directory of a completed run of `config`, training it first when the cache has none. A dataset
+ * file is read first (project-relative, datasetFile.ts): the cache keys on its content, and its points
+ * come back for whatever scores the run against them.
+ */
+export async function ensureRun(
+  config: TrainConfig,
+  options: EnsureRunOptions = {},
+): Promise<{ dir: string; trained: boolean; file?: DatasetFile }> {
   const runsDir = options.runsDir ?? RUNS_DIR;
-  const explicit = { ...config, backend: config.backend ?? DEFAULT_TRAIN_BACKEND };
+  const { dataset, file } = await resolveDataset(config.dataset);
+  const explicit = { ...config, dataset, backend: config.backend ?? DEFAULT_TRAIN_BACKEND };
   const hash = await configHash(explicit);
   const dir = await runDirFor(explicit, runsDir);
   // Unfinished runs of builds that died, and runs a replacement left aside.
   sweepPublished(runsDir, MANIFEST_FILE);
   const cached = await cachedRun(dir, hash);
-  if (cached === "usable") return { dir, trained: false };
+  if (cached === "usable") return { dir, trained: false, file };
   if (cached === "foreign") {
     console.warn(`chisel: ${dir} holds a run of another config than the one keyed ${hash.slice(0, PREFIX)}: training the right one in its place`);
   }
@@ -80,6 +89,7 @@ export async function ensureRun(config: TrainConfig, options: EnsureRunOptions =
         command: options.command ?? "ensureRun (src/io/runCache.ts)",
         versions: await runtimeVersions(engine.name),
         onProgress: options.onProgress,
+        filePoints: file?.points,
       });
     } finally {
       await engine.dispose();
@@ -87,7 +97,7 @@ export async function ensureRun(config: TrainConfig, options: EnsureRunOptions =
     // Another build may have finished the same run meanwhile: keep the first, drop ours.
     if ((await cachedRun(dir, hash)) === "usable") await rm(temporary, { recursive: true, force: true });
     else await publishDir(temporary, dir);
-    return { dir, trained: true };
+    return { dir, trained: true, file };
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
     throw error;

@@ -146,6 +146,8 @@ export interface RunTrainingOptions {
   evalPoints?: number;
   /** The pass that scores checkpoints (default the fused kernel's, one thread: 10× the float64 reference's speed). */
   evalPass?: NetworkPass;
+  /** The normalised points of config.dataset.file (io/datasetFile.ts resolveDataset): required for a file dataset. */
+  filePoints?: Float64Array;
   /**
    * The runs folder runDir must stay in once symlinks are resolved (ensureRun's): Deno's --allow-write
    * does not resolve them, so a link inside the folder could otherwise lead the run anywhere.
@@ -185,6 +187,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
       evalPoints: options.evalPoints,
       evalPass: options.evalPass ?? fusedNetworkPass({ threads: 1 }),
       onCheckpoint: run.save,
+      filePoints: options.filePoints,
     });
     const manifest = await run.end({ status: result.aborted ? "aborted" : "completed", lossHistory: result.lossHistory });
     return { result, manifest };

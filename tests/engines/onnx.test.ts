@@ -262,3 +262,55 @@ describe("inference engines as Denoisers", () => {
     engine.dispose();
   });
 });
+
+describe("the ort denoiser reads the objective from the model", () => {
+  const params = initMlpParams(33);
+  const flowBytes = exportOnnx({ params, parameterization: "eps", schedule, objective: "flow-matching" });
+  /** The model with its decoded fields changed, encoded again (the subset above holds all a chisel export uses). */
+  const edited = (bytes: Uint8Array, edit: (model: Decoded) => void) => {
+    const model = decode(bytes);
+    edit(model);
+    return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  };
+
+  it("runs a flow model as one without being told: its velocity at a real τ, refusing τ outside [0, 1000]", async () => {
+    const ort = await createOrtDenoiser(flowBytes);
+    try {
+      expect(ort.objective).toBe("flow-matching");
+      const { x } = randomBatch(9, 40, 1000);
+      for (const tau of [0, 412.5, 1000]) {
+        expect(maxAbsDiff(await ort.predict(x, tau), mlpForward(params, x, tau))).toBeLessThan(1e-4);
+      }
+      for (const tau of [1000.5, -1, NaN]) {
+        expect(() => ort.predict(x, tau)).toThrow(`t must be a number in [0, 1000] (a flow model's time τ = 1000·t, t in [0, 1]), got ${tau}`);
+      }
+    } finally {
+      await ort.dispose();
+    }
+    await expect(createOrtDenoiser(flowBytes, { objective: "ddpm" }))
+      .rejects.toThrow("objective ddpm does not match the model's metadata, which says flow-matching");
+  });
+
+  it("reads its output by name: eps behind another output listed first, and a velocity graph without its objective refused", async () => {
+    const ddpm = exportOnnx({ params, parameterization: "x0", schedule });
+    // A third-party graph may output more than eps, in any order: the first hidden layer first here.
+    const extra = edited(ddpm, (model) => {
+      const hidden = { ...structuredClone(model.graph.output[0]), name: "h1" };
+      hidden.type.tensor_type.shape.dim = [{ dim_param: "N" }, { dim_value: readOnnxMetadata(ddpm).dims[1] }];
+      model.graph.output.unshift(hidden);
+    });
+    const ort = await createOrtDenoiser(extra);
+    try {
+      expect(ort.objective).toBeUndefined(); // absent: ddpm
+      const { x, t } = randomBatch(10, 30, 1000);
+      const k = t[5];
+      expect(maxAbsDiff(await ort.predict(x, k), referenceEps(params, "x0", schedule, x, new Array(30).fill(k)))).toBeLessThan(1e-4);
+    } finally {
+      await ort.dispose();
+    }
+    const unnamed = edited(flowBytes, (model) => {
+      model.metadata_props = model.metadata_props.filter(({ key }) => key !== "objective" && key !== "time_scale");
+    });
+    await expect(createOrtDenoiser(unnamed)).rejects.toThrow("the ddpm model must have an output named eps, got velocity");
+  });
+});

@@ -17,6 +17,11 @@
  * Metadata props carry the schedule, the training parameterization and the embedding, so a .onnx file
  * alone is enough to sample (`readOnnxMetadata`).
  *
+ * A flow-matching network (objective "flow-matching", flow/time.ts) exports the same graph without the
+ * conversion: input t is its time τ = 1000·t (any real in [0, 1000]), output `velocity` the velocity
+ * ε − x₀. Its metadata says objective=flow-matching and time_scale=1000; a DDPM model's carries no
+ * objective (absent means ddpm), so its bytes are what they were before flow matching existed.
+ *
  * The protobuf messages come from a subset of onnx.proto (same field numbers), built with protobufjs' reflection.
  */
 
@@ -24,7 +29,9 @@ import protobuf from "protobufjs";
 import { EMBEDDING_DIM, EMBEDDING_MAX_PERIOD, embeddingFrequencies } from "../embedding.js";
 import { MLP_DIMS, MLP_INPUT_DIM, MLP_OUTPUT_DIM, mlpLayout } from "../mlp.js";
 import { type Parameterization, PARAMETERIZATIONS } from "../parameterization.js";
+import { FLOW_TIME_SCALE } from "../flow/time.js";
 import { makeSchedule, type ScheduleConfig, scheduleConfigError, type ScheduleKind } from "../schedule.js";
+import { type Objective, OBJECTIVES } from "../settings.js";
 
 /** onnxruntime-web 1.30 runs opset 17 models of IR version 8. */
 export const ONNX_OPSET = 17;
@@ -33,6 +40,8 @@ export const ONNX_PRODUCER = "chisel";
 export const ONNX_INPUT_X = "x";
 export const ONNX_INPUT_T = "t";
 export const ONNX_OUTPUT = "eps";
+/** A flow-matching model's output. */
+export const ONNX_FLOW_OUTPUT = "velocity";
 /** The embedding as the metadata states it (embedding.ts), for whoever feeds t to the graph from elsewhere. */
 export const EMBEDDING_FORMULA =
   `e(t) = [sin(t f_k), cos(t f_k)], f_k = ${EMBEDDING_MAX_PERIOD}^(-k/${EMBEDDING_DIM / 2}), ` +
@@ -135,8 +144,10 @@ export interface OnnxExportOptions {
   dims?: readonly number[];
   /** What the network outputs; the graph converts it to ε. */
   parameterization: Parameterization;
-  /** The schedule the network was trained on (a full Schedule works too). */
+  /** The schedule the network was trained on (a full Schedule works too); a flow model's config carries the default. */
   schedule: ScheduleConfig;
+  /** What the network was trained for (default ddpm). */
+  objective?: Objective;
 }
 
 /** What `readOnnxMetadata` recovers from a chisel model. */
@@ -144,6 +155,8 @@ export interface OnnxMetadata {
   schedule: ScheduleConfig;
   /** The training parameterization (the graph's output is ε regardless). */
   parameterization: Parameterization;
+  /** What the network was trained for: "ddpm" where the metadata names none. */
+  objective: Objective;
   dims: number[];
   embedding: string;
   producerName: string;
@@ -182,6 +195,13 @@ function tensorValueInfo(name: string, shape: (number | string)[], docString: st
 /** Builds the ONNX model of a trained network; returns the serialized ModelProto. */
 export function exportOnnx(options: OnnxExportOptions): Uint8Array {
   const { params, parameterization, schedule: config } = options;
+  const objective = options.objective ?? "ddpm";
+  if (!OBJECTIVES.includes(objective)) throw new RangeError(`objective must be one of ${OBJECTIVES.join(", ")}, got ${objective}`);
+  const flow = objective === "flow-matching";
+  if (flow && parameterization !== "eps") {
+    throw new RangeError(`parameterization must be eps for a flow-matching model (it predicts the velocity), got ${parameterization}`);
+  }
+  const output = onnxOutputName(objective);
   const dims = options.dims ?? MLP_DIMS;
   const { layers, size } = mlpLayout(dims);
   if (dims[0] !== MLP_INPUT_DIM || dims[dims.length - 1] !== MLP_OUTPUT_DIM) {
@@ -222,7 +242,7 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
     const W = constant(`W${l + 1}`, [fanIn, fanOut], params.subarray(weight, weight + fanIn * fanOut));
     const b = constant(`b${l + 1}`, [fanOut], params.subarray(bias, bias + fanOut));
     const last = l + 1 === layers.length;
-    const z = node("Gemm", [h, W, b], last && parameterization === "eps" ? ONNX_OUTPUT : `z${l + 1}`);
+    const z = node("Gemm", [h, W, b], last && parameterization === "eps" ? output : `z${l + 1}`);
     h = last ? z : node("Mul", [z, node("Sigmoid", [z], `sigmoid${l + 1}`)], `h${l + 1}`);
   });
 
@@ -252,24 +272,29 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
     "schedule.betaStart": String(config.betaStart),
     "schedule.betaEnd": String(config.betaEnd),
     parameterization,
-    output: "eps",
+    output,
     dims: dims.join(","),
     embedding: EMBEDDING_FORMULA,
+    ...(flow ? { objective, time_scale: String(FLOW_TIME_SCALE) } : {}),
   };
   const model = {
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: "", version: ONNX_OPSET }],
     producerName: ONNX_PRODUCER,
-    docString: `DDPM noise predictor (trained as ${parameterization}), ε = f(x_t, t)`,
+    docString: flow
+      ? `flow-matching velocity predictor, v = f(x_t, τ) with τ = ${FLOW_TIME_SCALE}·t`
+      : `DDPM noise predictor (trained as ${parameterization}), ε = f(x_t, t)`,
     graph: {
       name: "chisel_denoiser",
       node: nodes,
       initializer,
       input: [
         tensorValueInfo(ONNX_INPUT_X, ["N", 2], "noisy points x_t"),
-        tensorValueInfo(ONNX_INPUT_T, ["N"], `schedule index 0..${schedule.T - 1} (integer values)`),
+        flow
+          ? tensorValueInfo(ONNX_INPUT_T, ["N"], `network time τ = ${FLOW_TIME_SCALE}·t, t in [0, 1] (any real)`)
+          : tensorValueInfo(ONNX_INPUT_T, ["N"], `schedule index 0..${schedule.T - 1} (integer values)`),
       ],
-      output: [tensorValueInfo(ONNX_OUTPUT, ["N", 2], "predicted noise")],
+      output: [flow ? tensorValueInfo(output, ["N", 2], "predicted velocity ε − x₀") : tensorValueInfo(output, ["N", 2], "predicted noise")],
     },
     metadataProps: Object.entries(props).map(([key, value]) => ({ key, value })),
   };
@@ -291,16 +316,15 @@ function firstNonFiniteWeight(initializers: { name?: string; dataType?: number; 
   return undefined;
 }
 
-/**
- * Reads back what `exportOnnx` stored: the schedule, the parameterization and the network shape.
- * Refuses a model whose weights are not all finite: it would sample NaN.
- */
-export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
-  let decoded: {
-    producerName?: string;
-    metadataProps?: { key: string; value: string }[];
-    graph?: { initializer?: { name?: string; dataType?: number; rawData?: Uint8Array }[] };
-  };
+interface DecodedModel {
+  producerName?: string;
+  metadataProps?: { key: string; value: string }[];
+  graph?: { initializer?: { name?: string; dataType?: number; rawData?: Uint8Array }[] };
+}
+
+/** The model's fields that the readers look at, and its metadata props as a record. */
+function decodeModel(bytes: Uint8Array): { decoded: DecodedModel; props: Record<string, string> } {
+  let decoded: DecodedModel;
   try {
     decoded = ModelProto.toObject(ModelProto.decode(bytes), { defaults: false });
   } catch (error) {
@@ -308,6 +332,41 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
   }
   const props: Record<string, string> = {};
   for (const { key, value } of decoded.metadataProps ?? []) props[key] = value;
+  return { decoded, props };
+}
+
+/** The objective the metadata names (ddpm where it names none), with the time scale a flow model must state. */
+function objectiveOfProps(props: Record<string, string>): Objective {
+  const objective = (props.objective ?? "ddpm") as Objective;
+  if (!OBJECTIVES.includes(objective)) {
+    throw new RangeError(`the model's objective must be one of ${OBJECTIVES.join(", ")}, got ${objective}`);
+  }
+  if (objective === "flow-matching" && props.time_scale !== String(FLOW_TIME_SCALE)) {
+    throw new RangeError(`the model's time_scale must be ${FLOW_TIME_SCALE} (flow/time.ts), got ${props.time_scale}`);
+  }
+  return objective;
+}
+
+/**
+ * What any ONNX graph was trained for, from its metadata prop "objective": chisel's export writes it for
+ * flow matching; a graph that names none (a DDPM export, a third-party graph) is ddpm. Unlike
+ * readOnnxMetadata, it accepts graphs from any producer.
+ */
+export function readOnnxObjective(bytes: Uint8Array): Objective {
+  return objectiveOfProps(decodeModel(bytes).props);
+}
+
+/** The graph output an inference engine reads: a flow model's velocity, or ε. */
+export function onnxOutputName(objective: Objective): string {
+  return objective === "flow-matching" ? ONNX_FLOW_OUTPUT : ONNX_OUTPUT;
+}
+
+/**
+ * Reads back what `exportOnnx` stored: the schedule, the parameterization and the network shape.
+ * Refuses a model whose weights are not all finite: it would sample NaN.
+ */
+export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
+  const { decoded, props } = decodeModel(bytes);
   if (props.producer_name !== ONNX_PRODUCER) {
     throw new RangeError(`bytes must be a model exported by ${ONNX_PRODUCER}, got producer ${JSON.stringify(props.producer_name ?? decoded.producerName ?? "")}`);
   }
@@ -328,6 +387,7 @@ export function readOnnxMetadata(bytes: Uint8Array): OnnxMetadata {
   return {
     schedule,
     parameterization,
+    objective: objectiveOfProps(props),
     dims: (props.dims ?? "").split(",").map(Number),
     embedding: props.embedding ?? "",
     producerName: props.producer_name,

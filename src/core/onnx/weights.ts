@@ -21,7 +21,7 @@ interface Initializer {
 
 /** The flat parameters of a chisel ONNX model (mlp.ts layout), checked against its stored dims. */
 export function readOnnxParams(bytes: Uint8Array): { params: Float32Array; dims: number[] } {
-  const { dims, schedule, parameterization } = readOnnxMetadata(bytes);
+  const { dims, schedule, parameterization, objective } = readOnnxMetadata(bytes);
   checkDims(dims);
   // Checked before allocating: the weights are in the file, so a shape larger than the file is a lie.
   const { layers, size } = mlpLayout(dims);
@@ -45,7 +45,7 @@ export function readOnnxParams(bytes: Uint8Array): { params: Float32Array; dims:
     read(`W${l + 1}`, [fanIn, fanOut], weight);
     read(`b${l + 1}`, [fanOut], bias);
   });
-  const again = exportOnnx({ params, dims, parameterization, schedule });
+  const again = exportOnnx({ params, dims, parameterization, schedule, objective });
   if (again.length !== bytes.length || again.some((byte, i) => byte !== bytes[i])) {
     throw new RangeError("the model's graph is not chisel's export of its weights (edited?); onnxruntime runs it as written (engine ort)");
   }

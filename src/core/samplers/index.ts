@@ -2,13 +2,24 @@ import type { Schedule } from "../schedule.js";
 import { assertEta, DdimSampler } from "./ddim.js";
 import { assertVariance, DdpmSampler } from "./ddpm.js";
 import { DpmSolverPlusPlusSampler } from "./dpmSolverPlusPlus.js";
-import type { Sampler, SamplerName, SamplerOptions } from "./types.js";
+import { EulerSampler } from "./euler.js";
+import { HeunSampler } from "./heun.js";
+import type { FlowSampler, FlowSamplerName, Sampler, SamplerName, SamplerOptions } from "./types.js";
 
-export type { DdpmVariance, Sampler, SamplerName, SamplerOptions, SamplerStepInput } from "./types.js";
+export type {
+  DdpmVariance,
+  FlowSampler,
+  FlowSamplerName,
+  FlowStepInput,
+  Sampler,
+  SamplerName,
+  SamplerOptions,
+  SamplerStepInput,
+} from "./types.js";
 
-import { SAMPLER_NAMES } from "../settings.js";
+import { FLOW_SAMPLER_NAMES, type Objective, SAMPLER_NAMES } from "../settings.js";
 
-export { SAMPLER_NAMES };
+export { FLOW_SAMPLER_NAMES, SAMPLER_NAMES };
 
 /**
  * A fresh sampler for one run (multistep samplers keep history, so do not share instances).
@@ -27,4 +38,38 @@ export function createSampler(name: SamplerName, schedule: Schedule, options: Sa
     default:
       throw new RangeError(`sampler must be one of ${SAMPLER_NAMES.join(", ")}, got ${name}`);
   }
+}
+
+/** A sampler for a flow-matching model. */
+export function createFlowSampler(name: FlowSamplerName): FlowSampler {
+  switch (name) {
+    case "euler":
+      return new EulerSampler();
+    case "heun":
+      return new HeunSampler();
+    default:
+      throw new RangeError(`sampler must be one of ${FLOW_SAMPLER_NAMES.join(", ")}, got ${name}`);
+  }
+}
+
+/** The samplers that run a model trained for `objective`. */
+export function samplersFor(objective: Objective): readonly (SamplerName | FlowSamplerName)[] {
+  return objective === "flow-matching" ? FLOW_SAMPLER_NAMES : SAMPLER_NAMES;
+}
+
+/**
+ * Refuses, in one line naming the allowed samplers, a sampler that does not run a model of this
+ * objective: a DDPM sampler reads its output as ε, x̂₀ or v on a noise schedule, a flow sampler as a
+ * velocity over t ∈ [0, 1]. `option` is how the caller spells the option ("--sampler" in the CLI).
+ */
+export function checkSamplerFor(objective: Objective, name: string, option = "sampler"): void {
+  const allowed = samplersFor(objective);
+  if (!(allowed as readonly string[]).includes(name)) {
+    throw new RangeError(`${option} ${name} cannot run a ${objective} model: use one of ${allowed.join(", ")}`);
+  }
+}
+
+/** Model evaluations of `steps` steps: Heun evaluates twice per step but once on the last (heun.ts). */
+export function denoiserCalls(name: SamplerName | FlowSamplerName, steps: number): number {
+  return name === "heun" ? 2 * steps - 1 : steps;
 }

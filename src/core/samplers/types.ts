@@ -1,8 +1,8 @@
 import type { Rng } from "../random.js";
 
-import type { DdpmVariance, SamplerName } from "../settings.js";
+import type { DdpmVariance, FlowSamplerName, SamplerName } from "../settings.js";
 
-export type { DdpmVariance, SamplerName };
+export type { DdpmVariance, FlowSamplerName, SamplerName };
 
 export interface SamplerOptions {
   /** DDIM's stochasticity η ∈ [0, 1]: 0 is deterministic, 1 is DDPM with β̃. */
@@ -34,4 +34,25 @@ export interface SamplerStepInput {
 export interface Sampler {
   readonly name: SamplerName;
   step(input: SamplerStepInput): Float64Array;
+}
+
+/** One step of a flow sampler, from path time `t` down to `next` (1 ≥ t > next ≥ 0). */
+export interface FlowStepInput {
+  /** x_t, interleaved points. */
+  x: Float64Array;
+  /** The model's velocity v̂(x_t, t), already evaluated. */
+  velocity: Float64Array;
+  t: number;
+  next: number;
+  /** The model's velocity at another (x, t): what a higher-order step evaluates again. */
+  field: (x: Float64Array, t: number) => Promise<Float64Array>;
+}
+
+/**
+ * An ODE solver of a flow model, dx/dt = v̂(x, t), integrated from t = 1 (noise) to t = 0 (data).
+ * `step` returns a new array and never mutates its input.
+ */
+export interface FlowSampler {
+  readonly name: FlowSamplerName;
+  step(input: FlowStepInput): Promise<Float64Array>;
 }

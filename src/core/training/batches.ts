@@ -1,13 +1,17 @@
 /**
  * The stream of training batches of Algorithm 1 (steps 1–4 of train.ts): data points, schedule indices
  * and noise from one Rng(training.seed), noised in float64 and rounded once to the engines' float32.
+ * Flow matching draws the same way, with time indices k = 0 … 1000 (t = k / 1000, flow/time.ts) in
+ * place of schedule indices, x_t on its linear path and the velocity target (flow/path.ts).
  */
-import { makeDataset } from "../datasets.js";
 import { qSample } from "../forward.js";
+import { flowTrainingPair } from "../flow/path.js";
+import { FLOW_TIME_INDICES } from "../flow/time.js";
 import { type Parameterization, targetFor } from "../parameterization.js";
 import { Rng } from "../random.js";
 import { makeSchedule, type Schedule } from "../schedule.js";
 import type { TrainConfig } from "./config.js";
+import { trainingPoints } from "./data.js";
 import type { TrainBatch } from "./engine.js";
 
 /** target = coefX0[t] x_0 + coefEps[t] ε: the parameterization's target is linear in (x_0, ε). */
@@ -25,13 +29,16 @@ export function targetCoefficients(schedule: Schedule, parameterization: Paramet
 
 /**
  * The stream of training batches for a config (steps 1–4 above). The returned batch's arrays are
- * reused by the next call: engines must be done with them when step() resolves.
+ * reused by the next call: engines must be done with them when step() resolves. `filePoints`: the
+ * normalised points of the config's dataset.file (data.ts), which a built-in dataset does without.
  */
-export function batchStream(config: TrainConfig): () => TrainBatch {
-  const { name, n, seed, noise } = config.dataset;
-  const data = makeDataset(name, { n, seed, noise });
+export function batchStream(config: TrainConfig, filePoints?: Float64Array): () => TrainBatch {
+  const data = trainingPoints(config.dataset, filePoints);
+  const n = data.length / 2;
   const schedule = makeSchedule(config.schedule);
   const { coefX0, coefEps } = targetCoefficients(schedule, config.model.parameterization);
+  const flow = config.model.objective === "flow-matching";
+  const times = flow ? FLOW_TIME_INDICES : schedule.T;
   const rng = new Rng(config.training.seed);
   const B = config.training.batch;
   const x0 = new Float64Array(2 * B);
@@ -42,11 +49,17 @@ export function batchStream(config: TrainConfig): () => TrainBatch {
       const j = rng.int(n);
       x0[2 * i] = data[2 * j];
       x0[2 * i + 1] = data[2 * j + 1];
-      batch.t[i] = rng.int(schedule.T);
+      batch.t[i] = rng.int(times);
       eps[2 * i] = rng.normal();
       eps[2 * i + 1] = rng.normal();
     }
     // (4) in float64, then rounded once to the engines' float32.
+    if (flow) {
+      const { xt, target } = flowTrainingPair(x0, eps, batch.t);
+      batch.xt.set(xt);
+      batch.target.set(target);
+      return batch;
+    }
     batch.xt.set(qSample(schedule, x0, batch.t, eps).xt);
     for (let i = 0; i < 2 * B; i++) {
       const t = batch.t[i >> 1];

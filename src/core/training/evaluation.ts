@@ -5,13 +5,16 @@
  * the fused kernel's float32 pass: 20,480 rows in about 0.1 s where the reference takes 1.4 s).
  */
 import { makeDataset } from "../datasets.js";
+import { flowTrainingPair } from "../flow/path.js";
+import { FLOW_TIME_INDICES } from "../flow/time.js";
 import { qSample } from "../forward.js";
 import { mlpForward } from "../mlp.js";
 import { Rng } from "../random.js";
 import { makeSchedule } from "../schedule.js";
 import { checkSetting, SETTINGS } from "../settings.js";
 import { targetCoefficients } from "./batches.js";
-import { modelDims, type TrainConfig } from "./config.js";
+import { isFileDataset, modelDims, type TrainConfig } from "./config.js";
+import { resamplePoints, trainingPoints } from "./data.js";
 
 /** Points of the evaluation set; each one is scored once in every timestep bucket. */
 export const EVAL_POINTS = 2048;
@@ -20,7 +23,7 @@ export const EVAL_BUCKETS = 10;
 /** Offsets the evaluation draws from any training seed (config seeds stay below 2³²). */
 export const EVAL_SEED = 2 ** 32 + 0xe7a1;
 
-/** Mean loss over the schedule indices [from, to). */
+/** Mean loss over the schedule indices [from, to) (flow matching: the time indices k, t = k / 1000). */
 export interface TimestepLoss {
   from: number;
   to: number;
@@ -41,16 +44,18 @@ export interface EvalSet {
 }
 
 /**
- * A held-out draw of the config's dataset (its own seed), scored in each of min(10, T) equal-width
- * buckets of schedule indices at a t uniform within the bucket, with fresh ε. It depends on the
- * dataset, schedule and parameterization only: never on the training stream or the engine.
+ * A held-out draw of the config's dataset (its own seed; for a file, its own points: heldOutPoints),
+ * scored in each of min(10, T) equal-width buckets of schedule indices at a t uniform within the bucket,
+ * with fresh ε. It depends on the dataset, schedule and parameterization only: never on the training
+ * stream or the engine.
  */
-export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS): EvalSet {
+export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS, filePoints?: Float64Array): EvalSet {
   checkSetting("evalPoints", SETTINGS.datasetN, points);
-  const { name, seed, noise } = config.dataset;
-  const x0 = makeDataset(name, { n: points, seed: seed + EVAL_SEED, noise });
+  const x0 = heldOutPoints(config.dataset, points, filePoints);
   const schedule = makeSchedule(config.schedule);
-  const T = schedule.T;
+  // Flow matching's buckets split its time indices 0 … 1000 (t = k / 1000) as DDPM's split the schedule's.
+  const flow = config.model.objective === "flow-matching";
+  const T = flow ? FLOW_TIME_INDICES : schedule.T;
   const K = Math.min(EVAL_BUCKETS, T);
   const buckets = Array.from(
     { length: K },
@@ -64,15 +69,30 @@ export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS): EvalSet 
     x0Rows.set(x0, 2 * b * points);
     for (let p = 0; p < points; p++) t[b * points + p] = from + rng.int(to - from);
   });
-  const { xt, eps } = qSample(schedule, x0Rows, t, rng);
-  const { coefX0, coefEps } = targetCoefficients(schedule, config.model.parameterization);
-  const target = new Float64Array(2 * rows);
-  let squares = 0;
-  for (let i = 0; i < 2 * rows; i++) {
-    target[i] = coefX0[t[i >> 1]] * x0Rows[i] + coefEps[t[i >> 1]] * eps[i];
-    squares += target[i] ** 2;
+  let xt: Float64Array;
+  let target: Float64Array;
+  if (flow) ({ xt, target } = flowTrainingPair(x0Rows, rng.normals(2 * rows), t));
+  else {
+    const noised = qSample(schedule, x0Rows, t, rng);
+    xt = noised.xt;
+    const { coefX0, coefEps } = targetCoefficients(schedule, config.model.parameterization);
+    target = new Float64Array(2 * rows);
+    for (let i = 0; i < 2 * rows; i++) target[i] = coefX0[t[i >> 1]] * x0Rows[i] + coefEps[t[i >> 1]] * noised.eps[i];
   }
+  let squares = 0;
+  for (let i = 0; i < 2 * rows; i++) squares += target[i] ** 2;
   return { buckets, points, xt, t, target, dims: modelDims(config.model), zeroOutputLoss: squares / (2 * rows) };
+}
+
+/**
+ * The evaluation set's data points: a held-out draw of a built-in set (its own seed), or, for a points
+ * file, which has no fresh draws, `points` resampled from the file's own points with the evaluation seed.
+ */
+function heldOutPoints(dataset: TrainConfig["dataset"], points: number, filePoints?: Float64Array): Float64Array {
+  if (isFileDataset(dataset)) return resamplePoints(trainingPoints(dataset, filePoints), points, EVAL_SEED);
+  if (filePoints !== undefined) throw new RangeError(`points were given for the built-in dataset ${dataset.name}, which draws its own`);
+  const { name, seed, noise } = dataset;
+  return makeDataset(name, { n: points, seed: seed + EVAL_SEED, noise });
 }
 
 /** The network's raw outputs for interleaved rows `xt`, row i at schedule index t[i]. */

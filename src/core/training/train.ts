@@ -5,6 +5,8 @@
  *   3. ε ~ N(0, I)
  *   4. x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε, target = ε, x_0 or v;  engine.step takes one optimizer step on
  *      ‖output − target‖²
+ * Flow matching (model.objective) runs the same loop with t drawn from the time indices 0 … 1000
+ * (t = k / 1000), x_t = (1 − t) x_0 + t ε and the target ε − x_0 (batches.ts, flow/path.ts).
  * Every draw comes from one Rng(training.seed), point by point (data index, t, then ε's two normals), so
  * each engine sees the same batches. Checkpoints are scored on a fixed evaluation set with the float64
  * reference network (mlp.ts), so their losses do not depend on the engine either.
@@ -64,6 +66,11 @@ export interface TrainOptions {
   evalPoints?: number;
   /** The network pass that scores checkpoints (default the float64 reference; see evaluation.ts). */
   evalPass?: NetworkPass;
+  /**
+   * The normalised points of the config's dataset.file (userData.ts), which the shell reads: required
+   * for a file dataset, refused for a built-in one. They train the model and score its checkpoints.
+   */
+  filePoints?: Float64Array;
 }
 
 export interface TrainResult {
@@ -132,8 +139,8 @@ export async function train(
     );
   }
 
-  const nextBatch = batchStream(config);
-  const evalSet = makeEvalSet(config, options.evalPoints);
+  const nextBatch = batchStream(config, options.filePoints);
+  const evalSet = makeEvalSet(config, options.evalPoints, options.filePoints);
   const log = new LossLog(logEvery);
   const divergence = new DivergenceWatch(evalSet.zeroOutputLoss);
   const checkpointSteps = new Set(checkpoints);

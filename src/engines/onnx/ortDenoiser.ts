@@ -1,7 +1,9 @@
 /**
  * Inference on onnxruntime-web 1.30: a model from `exportOnnx` (or any graph with inputs x [N, 2], t [N]
  * and output eps [N, 2]) as a Denoiser. The graph outputs ε whatever the training target was, so this
- * denoiser's parameterization is always "eps".
+ * denoiser's parameterization is always "eps". A flow-matching model's graph (metadata objective =
+ * flow-matching) outputs `velocity` instead and takes a real time τ = 1000·t (flow/time.ts): the objective
+ * is read from the model itself, so a caller cannot run a flow model as DDPM by leaving it out.
  *
  * Which onnxruntime-web build loads:
  *   - Deno and Node (wasm only): the package's Node build, the bare "onnxruntime-web". It finds its .wasm on
@@ -14,6 +16,9 @@
  */
 
 import type { Denoiser } from "../../core/denoiser.js";
+import { asFlowNetwork } from "../../core/flow/network.js";
+import { onnxOutputName, readOnnxObjective } from "../../core/onnx/export.js";
+import type { Objective } from "../../core/settings.js";
 
 type Ort = typeof import("onnxruntime-web");
 type Env = Ort["env"];
@@ -46,6 +51,11 @@ export interface OrtDenoiserOptions {
   wasmPaths?: Env["wasm"]["wasmPaths"];
   /** WebAssembly threads; default 2 (if there are 2 cores) in Deno/Node and cross-origin-isolated pages, else 1. */
   numThreads?: number;
+  /**
+   * What the caller expects the model to be trained for: checked against the model's own metadata (which
+   * decides), so a mismatch is refused rather than sampled wrongly. Leave it out to take the model's.
+   */
+  objective?: Objective;
 }
 
 export interface OrtDenoiser extends Denoiser {
@@ -71,6 +81,10 @@ export async function createOrtDenoiser(modelBytes: Uint8Array, options: OrtDeno
   }
   if (!(modelBytes instanceof Uint8Array) || modelBytes.length === 0) {
     throw new RangeError("modelBytes must be a non-empty Uint8Array holding an ONNX model");
+  }
+  const objective = readOnnxObjective(modelBytes);
+  if (options.objective !== undefined && options.objective !== objective) {
+    throw new RangeError(`objective ${options.objective} does not match the model's metadata, which says ${objective}`);
   }
   // Pages that need only wasm take the wasm build: its .wasm is half the size of the WebGPU build's
   // (14 vs 27 MB) and 10–20 % faster per call.
@@ -101,6 +115,12 @@ export async function createOrtDenoiser(modelBytes: Uint8Array, options: OrtDeno
   }
   // onnxruntime writes back 1 when threads cannot run.
   if (first) threadsAtStart.set(ort, ort.env.wasm.numThreads ?? 1);
+  // By name, whatever else a third-party graph outputs: eps, or a flow model's velocity.
+  const output = onnxOutputName(objective);
+  if (!session.outputNames.includes(output)) {
+    await session.release();
+    throw new RangeError(`the ${objective} model must have an output named ${output}, got ${session.outputNames.join(", ")}`);
+  }
 
   // Inputs live in buffers reused from call to call; onnxruntime copies them into its heap on each run.
   let n = -1;
@@ -122,13 +142,13 @@ export async function createOrtDenoiser(modelBytes: Uint8Array, options: OrtDeno
       t32.fill(t);
       lastT = t;
     }
-    const { eps } = await session.run(feeds);
-    return Float64Array.from(eps.data as Float32Array);
+    const outputs = await session.run(feeds, [output]);
+    return Float64Array.from(outputs[output].data as Float32Array);
   }
 
   // One run at a time: concurrent predictions would share the input buffers.
   let queue: Promise<unknown> = Promise.resolve();
-  return {
+  const denoiser: OrtDenoiser = {
     parameterization: "eps",
     executionProviders,
     numThreads: threadsAtStart.get(ort)!,
@@ -136,7 +156,8 @@ export async function createOrtDenoiser(modelBytes: Uint8Array, options: OrtDeno
       if (x.length % 2 !== 0 || x.length === 0) {
         throw new RangeError(`x must hold interleaved 2D points (even, non-zero length), got ${x.length}`);
       }
-      if (!Number.isInteger(t) || t < 0 || t > 16_777_216) {
+      // A flow model's τ is checked by asFlowNetwork, before this.
+      if (objective === "ddpm" && (!Number.isInteger(t) || t < 0 || t > 16_777_216)) {
         throw new RangeError(`t must be an integer schedule index from 0 to 2^24 (exact in float32), got ${t}`);
       }
       const result = queue.then(() => run(x, t));
@@ -145,4 +166,5 @@ export async function createOrtDenoiser(modelBytes: Uint8Array, options: OrtDeno
     },
     dispose: () => session.release(),
   };
+  return objective === "flow-matching" ? asFlowNetwork(denoiser) : denoiser;
 }
