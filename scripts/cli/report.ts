@@ -4,7 +4,7 @@ import { PROJECT_ROOT } from "../../src/io/reports/provenance.js";
 import { assembleReport, buildReport, type BuildReportOptions, type BuildReportResult } from "../../src/io/reports/build.js";
 import type { ReportProgress } from "../../src/io/reports/pool.js";
 import { readReportConfig, recoverReports } from "../../src/io/reports/read.js";
-import { parseShard, type Shard } from "../../src/io/reports/shards.js";
+import { checkShardOut, parseShard, type Shard } from "../../src/io/reports/shards.js";
 import { forgetCachedReport } from "../../src/data/views/siteCache.js";
 import type { ReportConfig } from "../../src/core/reports/config.js";
 import { integer } from "../../src/core/settings.js";
@@ -37,9 +37,14 @@ function progressLog(name: string) {
   };
 }
 
-async function allConfigs(): Promise<string[]> {
+/** The committed report configs, reports/*.json, by name. */
+export async function reportConfigFiles(): Promise<string[]> {
   const names = await readdir(REPORT_CONFIGS_DIR).catch(() => [] as string[]);
-  const files = names.filter((name) => name.endsWith(".json")).sort().map((name) => join(REPORT_CONFIGS_DIR, name));
+  return names.filter((name) => name.endsWith(".json")).sort().map((name) => join(REPORT_CONFIGS_DIR, name));
+}
+
+async function allConfigs(): Promise<string[]> {
+  const files = await reportConfigFiles();
   if (files.length === 0) throw new UsageError(`--all: no report configs (*.json) in ${REPORT_CONFIGS_DIR}`);
   return files;
 }
@@ -55,8 +60,10 @@ export const reportCommand = defineCommand({
   flags: {
     config: { type: "string", help: "a report config JSON, e.g. reports/default.json" },
     all: { type: "boolean", help: "every report config in reports/*.json, one after another" },
-    shard: { type: "string", help: "i/n: build only share i of n of the sweep's runs (the last shard to finish assembles)" },
-    assemble: { type: "boolean", help: "publish the report from its finished shards" },
+    shard: { type: "string", help: "i/n: build only share i of n of the sweep's runs, into data/reports/.shards/NAME/ (the last shard to finish assembles) or --shard-out" },
+    "shard-out": { type: "string", help: "with --shard and --config: write the shard as a self-contained folder (shard.json and its runs) to move to the assembling machine; nothing is assembled" },
+    assemble: { type: "boolean", help: "publish the report from its finished shards, all n of one split of this config" },
+    from: { type: "string", help: "with --assemble: the shard outputs gathered from anywhere, one or a folder of them (default data/reports/.shards/NAME)" },
     parallel: settingFlag(PARALLEL_RUNS),
     "reports-dir": { type: "string", help: "where reports are published (default data/reports)" },
     "runs-dir": { type: "string", help: "the run cache (default data/runs)" },
@@ -65,6 +72,10 @@ export const reportCommand = defineCommand({
   async run(flags) {
     if ((flags.config === undefined) === !flags.all) throw new UsageError("give either --config FILE or --all");
     if (flags.assemble && flags.shard !== undefined) throw new UsageError("--assemble goes without --shard: it uses every shard");
+    if (flags["shard-out"] !== undefined && (flags.shard === undefined || flags.config === undefined)) {
+      throw new UsageError("--shard-out goes with --shard i/n and one --config: it holds one shard of one report");
+    }
+    if (flags.from !== undefined && !flags.assemble) throw new UsageError("--from goes with --assemble: it names the shard outputs to assemble");
     let shard: Shard | undefined;
     if (flags.shard !== undefined) {
       try {
@@ -77,17 +88,33 @@ export const reportCommand = defineCommand({
       const dir = flags[flag];
       if (dir !== undefined) await checkFolderFlag(flag, dir);
     }
+    const shardOut = flags["shard-out"];
+    if (shardOut !== undefined) {
+      try {
+        await checkShardOut(shardOut);
+      } catch (error) {
+        throw new UsageError(`--shard-out ${(error as Error).message}`);
+      }
+    }
+    if (flags.from !== undefined && (await checkFolderFlag("from", flags.from)) === "missing") {
+      throw new UsageError(`--from ${flags.from}: no such folder`);
+    }
     // Reports whose publish was interrupted, recovered now: the site may have cached its index without them.
     for (const name of recoverReports(flags["reports-dir"]).recovered) await forgetCachedReport(name, flags["reports-dir"]);
     const files = flags.config === undefined ? await allConfigs() : [flags.config];
     // Every config is validated before anything is built.
     const configs: [string, ReportConfig][] = [];
     for (const file of files) {
+      let config: ReportConfig;
       try {
-        configs.push([file, await readReportConfig(file)]);
+        config = await readReportConfig(file);
       } catch (error) {
         throw new UsageError(`--config ${(error as Error).message}`);
       }
+      // Two configs of one name would publish, one over the other, into one folder.
+      const twin = configs.find(([, other]) => other.name === config.name);
+      if (twin !== undefined) throw new UsageError(`${file} and ${twin[0]} both name the report ${config.name}: give each report its own name`);
+      configs.push([file, config]);
     }
     const stop = catchStopSignals();
     const reports: BuildReportResult[] = [];
@@ -97,10 +124,12 @@ export const reportCommand = defineCommand({
           reportsDir: flags["reports-dir"],
           runsDir: flags["runs-dir"],
           shard,
+          shardOut,
+          from: flags.from,
           parallel: flags.parallel,
           signal: stop.signal,
           command: `chisel report --config ${file.startsWith(PROJECT_ROOT) ? file.slice(PROJECT_ROOT.length) : file}` +
-            (shard ? ` --shard ${shard.index}/${shard.count}` : ""),
+            (shard ? ` --shard ${shard.index}/${shard.count}` : "") + (flags.assemble ? " --assemble" : ""),
           onProgress: flags.quiet ? undefined : progressLog(config.name),
         };
         const report = await (flags.assemble ? assembleReport(config, options) : buildReport(config, options));

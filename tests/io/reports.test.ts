@@ -3,12 +3,13 @@
  * run-cache folders: a report builds, its downloads are valid (the ONNX runs in onnxruntime-web and
  * matches the float64 reference network on the downloaded checkpoint, the CSV parses and scores what
  * report.json says), a failed or aborted rebuild leaves the published report byte for byte, concurrent
- * builds leave a whole report, shards assemble into the same report, and bad configs are refused with
- * their JSON path, by the library and by the CLI.
+ * builds leave a whole report, shards assemble into the same report (from the shared shards folder, or
+ * from self-contained shard outputs gathered elsewhere, refusing shards that do not make one split of
+ * the config), and bad configs are refused with their JSON path, by the library and by the CLI.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,15 +21,17 @@ import { evaluate } from "../../src/core/metrics.js";
 import { parseReportConfig, type ReportConfigInput } from "../../src/core/reports/config.js";
 import type { Report } from "../../src/core/reports/report.js";
 import { sample } from "../../src/core/sample.js";
+import { straightness } from "../../src/core/straightness.js";
 import { makeSchedule } from "../../src/core/schedule.js";
 import { modelDims } from "../../src/core/training/config.js";
-import { buildReport } from "../../src/io/reports/build.js";
+import { assembleReport, buildReport } from "../../src/io/reports/build.js";
 import { recoverReports, reportDirFor } from "../../src/io/reports/read.js";
 import { parseShard, shardRuns } from "../../src/io/reports/shards.js";
 import { loaderParams, reportFile, reportPage } from "../../src/data/views/reports.js";
 import { asidePath, holdNewFolder, publishDir, siblingPath, sweepPublished } from "../../src/io/reports/publish.js";
 import { loadCheckpoint } from "../../src/io/runStore.js";
 import { chisel, chiselProcess, root } from "../support/cli.js";
+import { deterministicReport } from "../support/reportFields.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "chisel-reports-"));
 const runsDir = join(scratch, "runs");
@@ -47,6 +50,19 @@ function tiny(overrides: Partial<ReportConfigInput> = {}): ReportConfigInput {
     n: 64,
     ...overrides,
   };
+}
+
+/** A tiny sweep of the two objectives on the same data, network and budget (flow matching keeps the default schedule). */
+function flowTiny(overrides: Partial<ReportConfigInput> = {}): ReportConfigInput {
+  return tiny({
+    name: "tiny-flow",
+    train: { dataset: { n: 256 }, training: { steps: 40, batch: 64 } },
+    sweep: { "model.objective": ["ddpm", "flow-matching"] },
+    samplers: [{ sampler: "dpm-solver++" }, { sampler: "euler" }, { sampler: "heun" }],
+    steps: [1, 5],
+    seeds: [0],
+    ...overrides,
+  });
 }
 
 /** Every file under a folder with its bytes, by relative path. */
@@ -243,11 +259,124 @@ describe("shards", () => {
     expect(existsSync(join(reportsDir, ".shards", "sharded"))).toBe(false);
     const assembled = expectWholeReport(join(reportsDir, "sharded"));
     expect(assembled.provenance.shards).toBe(2);
+    // Where each shard was built travels with the report, not only where it was assembled.
+    expect(assembled.provenance.builds?.map((build) => build.shard)).toEqual([{ index: 1, count: 2 }, { index: 2, count: 2 }]);
+    for (const build of assembled.provenance.builds ?? []) expect(build.versions.deno).toBeDefined();
     // The first test built the same runs as one report (under another name): the numbers agree, as sampling is seeded.
     const whole = firstReport;
     expect(whole.seeds).toEqual(assembled.seeds);
     expect(assembled.runs.map((r) => r.quality)).toEqual(whole.runs.map((r) => r.quality));
     expect(assembled.runs.map((r) => r.onnx.sha256)).toEqual(whole.runs.map((r) => r.onnx.sha256));
+  });
+
+  describe("as self-contained outputs gathered in one folder", () => {
+    const config = parseReportConfig(tiny());
+    const built = join(scratch, "shard-outputs");
+    /** A fresh folder of gathered shard outputs: copies of the built ones, by their names in `built`. */
+    const gather = (...names: string[]) => {
+      const dir = mkdtempSync(join(scratch, "gathered-"));
+      for (const name of names) cpSync(join(built, name), join(dir, name), { recursive: true });
+      return dir;
+    };
+    const assembleFrom = (from: string, reportsDir = mkdtempSync(join(scratch, "assembled-"))) =>
+      assembleReport(config, { reportsDir, runsDir, from });
+
+    it("build anywhere and assemble, from the gathered outputs alone, the report of one build", async () => {
+      for (const index of [1, 2]) {
+        const shardOut = join(built, `tiny-${index}-of-2`);
+        const result = await buildReport(config, { runsDir, shard: { index, count: 2 }, shardOut });
+        expect(result).toMatchObject({ published: false, dir: shardOut, runs: [{ id: `run-${index - 1}` }] });
+        expect(readdirSync(shardOut).sort()).toEqual([`run-${index - 1}`, "shard.json"]);
+      }
+      // A third-of-three shard of this two-run sweep is a real, empty shard: used below as a mixed split.
+      await buildReport(config, { runsDir, shard: { index: 3, count: 3 }, shardOut: join(built, "tiny-3-of-3") });
+      expect(readdirSync(built).filter((name) => name.startsWith("."))).toEqual([]);
+
+      const from = gather("tiny-1-of-2", "tiny-2-of-2");
+      const reportsDir = mkdtempSync(join(scratch, "assembled-"));
+      const assembled = await assembleFrom(from, reportsDir);
+      expect(assembled).toMatchObject({ published: true, dir: join(reportsDir, "tiny") });
+      expect(expectWholeReport(assembled.dir).provenance.shards).toBe(2);
+      expect(readdirSync(from).sort()).toEqual(["tiny-1-of-2", "tiny-2-of-2"]); // gathered outputs are left as they were
+      const wholeDir = mkdtempSync(join(scratch, "whole-"));
+      await buildReport(config, { reportsDir: wholeDir, runsDir });
+      expect(deterministicReport(assembled.dir)).toEqual(deterministicReport(join(wholeDir, "tiny")));
+      // A single shard output may be named directly, and shards of other reports in the folder are left alone.
+      const other = parseReportConfig(tiny({ name: "other", sweep: undefined }));
+      await buildReport(other, { runsDir, shard: { index: 1, count: 1 }, shardOut: join(from, "other-1-of-1") });
+      await expect(assembleFrom(from)).resolves.toMatchObject({ published: true });
+      await expect(assembleReport(other, { reportsDir: mkdtempSync(join(scratch, "assembled-")), runsDir, from: join(from, "other-1-of-1") }))
+        .resolves.toMatchObject({ published: true });
+    });
+
+    const refusals: [string, () => string, RegExp][] = [
+      ["a gap", () => gather("tiny-2-of-2"), /^tiny: shard 1\/2 missing from .*gathered-\w+ \(found 2\/2\)$/],
+      ["a duplicate", () => {
+        const dir = gather("tiny-1-of-2", "tiny-2-of-2");
+        cpSync(join(dir, "tiny-2-of-2"), join(dir, "copy-of-2"), { recursive: true });
+        return dir;
+      }, /^tiny: .*copy-of-2 and .*tiny-2-of-2 are both shard 2\/2$/],
+      ["mixed splits", () => gather("tiny-1-of-2", "tiny-2-of-2", "tiny-3-of-3"), /^tiny: shards of different splits: .*tiny-1-of-2 is shard 1\/2, .*tiny-3-of-3 is shard 3\/3$/],
+      ["no shard of this report", () => mkdtempSync(join(scratch, "empty-")), /^tiny: no shard outputs of this report in /],
+      ["a file damaged in transfer", () => {
+        const dir = gather("tiny-1-of-2", "tiny-2-of-2");
+        const file = join(dir, "tiny-2-of-2", "run-1", "step-000040.f32");
+        const bytes = readFileSync(file);
+        bytes[100] ^= 1;
+        writeFileSync(file, bytes);
+        return dir;
+      }, /tiny-2-of-2\/run-1\/step-000040\.f32: its size or SHA-256 differs from the shard's record/],
+      ["a link in place of a file", () => {
+        const dir = gather("tiny-1-of-2", "tiny-2-of-2");
+        const file = join(dir, "tiny-1-of-2", "run-0", "samples-ddim-5.csv");
+        renameSync(file, join(dir, "elsewhere.csv"));
+        symlinkSync(join(dir, "elsewhere.csv"), file);
+        return dir;
+      }, /tiny-1-of-2\/run-0\/samples-ddim-5\.csv: not a regular file$/],
+      ["a record that is not a shard's", () => {
+        const dir = gather("tiny-1-of-2", "tiny-2-of-2");
+        writeFileSync(join(dir, "tiny-1-of-2", "shard.json"), JSON.stringify({ format: "chisel-report-shard", name: "tiny" }));
+        return dir;
+      }, /tiny-1-of-2\/shard\.json: not a chisel-report-shard record/],
+      ["a run recorded without its files", () => {
+        const dir = gather("tiny-1-of-2", "tiny-2-of-2");
+        const file = join(dir, "tiny-2-of-2", "shard.json");
+        const record = JSON.parse(readFileSync(file, "utf8"));
+        delete record.runs[0].samples;
+        writeFileSync(file, JSON.stringify(record));
+        return dir;
+      }, /tiny-2-of-2\/shard\.json: run-1 lacks its manifest, checkpoint, ONNX or samples entries$/],
+      ["a file name that leaves the run's folder", () => {
+        const dir = gather("tiny-1-of-2", "tiny-2-of-2");
+        const file = join(dir, "tiny-2-of-2", "shard.json");
+        const record = JSON.parse(readFileSync(file, "utf8"));
+        record.runs[0].samples[0].file = "../../tiny-1-of-2/shard.json";
+        writeFileSync(file, JSON.stringify(record));
+        return dir;
+      }, /tiny-2-of-2\/run-1: names the file "\.\.\/\.\.\/tiny-1-of-2\/shard\.json", not a plain file name$/],
+    ];
+    it.each(refusals)("refuse %s with one line, publishing nothing", async (_, make, message) => {
+      const reportsDir = mkdtempSync(join(scratch, "assembled-"));
+      const error = await assembleFrom(make(), reportsDir).catch((e) => e);
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error.message).toMatch(message);
+      expect(error.message.split("\n")).toHaveLength(1);
+      expect(readdirSync(reportsDir)).toEqual([]);
+    });
+
+    it("refuse shards built from another config of the same name", async () => {
+      const changed = parseReportConfig(tiny({ seeds: [0] }));
+      const from = gather("tiny-1-of-2", "tiny-2-of-2");
+      await expect(assembleReport(changed, { reportsDir: mkdtempSync(join(scratch, "assembled-")), runsDir, from }))
+        .rejects.toThrow(/^tiny: .*tiny-1-of-2 is shard 1\/2 of another config \(hash [0-9a-f]{12}…, this config's is [0-9a-f]{12}…\): rebuild it$/);
+    });
+
+    it("never replace a folder that is not a shard output", async () => {
+      const dir = mkdtempSync(join(scratch, "mine-"));
+      writeFileSync(join(dir, "notes.txt"), "mine");
+      await expect(buildReport(config, { runsDir, shard: { index: 1, count: 2 }, shardOut: dir })).rejects.toThrow(/holds files but no shard\.json/);
+      expect(readdirSync(dir)).toEqual(["notes.txt"]);
+    });
   });
 });
 
@@ -381,6 +510,32 @@ describe("publishing a folder", () => {
   });
 });
 
+describe("a report of DDPM beside flow matching", () => {
+  it("samples each run with the samplers of its objective and records the objective and the paths' straightness", async () => {
+    const reportsDir = join(scratch, "flow");
+    const result = await buildReport(parseReportConfig(flowTiny()), { reportsDir, runsDir });
+    const report = expectWholeReport(result.dir);
+    expect(report.runs.map((run) => [run.label, run.objective])).toEqual([["objective = ddpm", "ddpm"], ["objective = flow-matching", "flow-matching"]]);
+    const rows = (run: Report["runs"][number]) => run.quality.rows.map((r) => `${r.sampler} ${r.steps}`);
+    expect(rows(report.runs[0])).toEqual(["dpm-solver++ 1", "dpm-solver++ 5"]);
+    expect(rows(report.runs[1])).toEqual(["euler 1", "euler 5", "heun 1", "heun 5"]);
+    expect(report.runs[1].samples.map((s) => s.file)).toEqual(["samples-euler-1.csv", "samples-euler-5.csv", "samples-heun-1.csv", "samples-heun-5.csv"]);
+    for (const file of report.runs.flatMap((run) => run.samples)) {
+      // One step is one straight segment; more steps can only lengthen a path between the same ends.
+      if (file.steps === 1) expect(file.straightness).toBeCloseTo(1, 12);
+      else expect(file.straightness).toBeGreaterThanOrEqual(1);
+    }
+    // The flow run's folder is a flow-matching run directory: sampled again from it, the first seed's paths
+    // are as straight as report.json says (the float64 reference network, so to a few digits).
+    const { manifest, params } = await loadCheckpoint(join(result.dir, "run-1"));
+    expect(manifest.config.model.objective).toBe("flow-matching");
+    const network = createReferenceDenoiser(params, { parameterization: "eps", dims: modelDims(manifest.config.model) });
+    const drawn = await sample({ denoiser: { ...network, objective: "flow-matching" }, sampler: "euler", steps: 5, n: report.n, seed: 0, trajectory: true });
+    const recorded = report.runs[1].samples.find((s) => s.file === "samples-euler-5.csv")!.straightness!;
+    expect(straightness([...drawn.trajectory!.xt, drawn.samples])).toBeCloseTo(recorded, 4);
+  });
+});
+
 describe("report configs", () => {
   const bad: [unknown, RegExp][] = [
     [{ ...tiny(), colour: "red" }, /^colour: unknown key \(allowed: name, title, description, train, sweep/],
@@ -389,7 +544,11 @@ describe("report configs", () => {
     [tiny({ n: 5 }), /^n: must be an integer from 10 to 20000, got 5$/],
     [tiny({ steps: [5, 1000] }), /^steps\[1\]: must be an integer from 1 to T = 50 of run 0 \(seed = 0\), got 1000$/],
     [tiny({ samplers: [{ sampler: "ddpm", eta: 0.5 }] }), /^samplers\[0\]\.eta: is DDIM's η: ddpm takes none, got 0\.5$/],
-    [tiny({ samplers: [{ sampler: "euler" }] as never }), /^samplers\[0\]\.sampler: must be one of ddpm, ddim, dpm-solver\+\+, got "euler"$/],
+    [tiny({ samplers: [{ sampler: "rk4" }] as never }), /^samplers\[0\]\.sampler: must be one of ddpm, ddim, dpm-solver\+\+, euler, heun, got "rk4"$/],
+    [tiny({ samplers: [{ sampler: "ddim" }, { sampler: "euler" }] }), /^samplers\[1\]: euler runs flow-matching models, and no run of this report trains flow-matching$/],
+    [flowTiny({ samplers: [{ sampler: "ddim" }] }), /^samplers: run 1 \(objective = flow-matching\) trains flow-matching, which none of them runs: add one of euler, heun$/],
+    [flowTiny({ samplers: [{ sampler: "ddim" }, { sampler: "heun", spacing: "logsnr" }] }), /^samplers\[1\]\.spacing: lays out a DDPM grid: heun steps evenly in t, got "logsnr"$/],
+    [tiny({ shards: 3 }), /^shards: must be an integer from 1 to 2 \(one shard per run at most\), got 3$/],
     [tiny({ name: "../x" }), /^name: must be a slug .*, got "\.\.\/x"$/],
     [tiny({ name: "Default" }), /^name: must be a slug/],
     [tiny({ name: "index" }), /^name: must not be index/],
@@ -445,6 +604,11 @@ describe("chisel report", () => {
     [["report", "--config", "x.json", "--all"], /give either --config FILE or --all/],
     [["report", "--config", "reports/default.json", "--shard", "3/2"], /--shard must be i\/n with 1 ≤ i ≤ n ≤ 32, got "3\/2"/],
     [["report", "--config", "/nonexistent/r.json"], /--config \/nonexistent\/r\.json: no such file/],
+    [["report", "--config", "reports/default.json", "--shard-out", "out"], /--shard-out goes with --shard i\/n and one --config/],
+    [["report", "--all", "--shard", "1/2", "--shard-out", "out"], /--shard-out goes with --shard i\/n and one --config/],
+    [["report", "--config", "reports/default.json", "--from", "in"], /--from goes with --assemble/],
+    [["report", "--config", "reports/default.json", "--assemble", "--from", "/nonexistent"], /--from \/nonexistent: no such folder/],
+    [["report", "--config", "reports/default.json", "--shard", "1/2", "--shard-out", "README.md"], /--shard-out README\.md: not a folder/],
   ];
   it.each(badUsage)("rejects %j with one line and exit code 2", (args, message) => {
     const result = chisel(...args);

@@ -9,14 +9,31 @@
  *
  * The name becomes a directory and a URL (data/reports/NAME/, /reports/NAME): a slug of [a-z0-9-], so
  * no config can name a path outside the reports folder.
+ *
+ * A report may hold DDPM and flow-matching runs (model.objective, swept or not). `samplers` lists the
+ * samplers of either kind, and each run is sampled with those that fit its objective (samplersForRun):
+ * DDPM, DDIM and DPM-Solver++ for a DDPM run, Euler and Heun for a flow-matching one. Every run must
+ * have at least one, and every sampler listed must run at least one run, so nothing listed is silently
+ * skipped. Step counts are shared: a DDPM run takes each from 1 to its T, a flow-matching run any count
+ * the steps setting allows (its grid is t = 1, 1 − 1/N, …, 0, with no schedule to bound it).
  */
 
 import { z } from "zod";
 import { choiceSchema, numberSchema } from "../settingSchemas.js";
-import { type SamplerName, SETTINGS, type TimestepSpacing } from "../settings.js";
+import {
+  FLOW_SAMPLER_NAMES,
+  type FlowSamplerName,
+  integer,
+  type Objective,
+  SAMPLER_NAMES,
+  type SamplerName,
+  SETTINGS,
+  type TimestepSpacing,
+} from "../settings.js";
 import { canonicalJson } from "../hash.js";
 import { describeIssue, showValue } from "../validation.js";
 import {
+  objectiveOf,
   parseTrainConfig,
   type TrainConfig,
   trainConfigSchema,
@@ -38,6 +55,11 @@ const SWEEP_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
 
 const OBJECT = "must be an object";
 
+/** How many shards a publish splits a report's build into: the config's `shards`, and the planner's --shards. */
+export const SHARDS_SETTING = integer({
+  path: "shards", flag: "shards", label: "Shards", help: "shards of the report's build (at most one per run)", min: 1, max: MAX_RUNS,
+});
+
 /** A list of 1…max distinct entries (compared as canonical JSON). */
 function distinctList<T extends z.ZodType>(item: T, max: number, what: string) {
   const error = `must list 1 to ${max} ${what}`;
@@ -52,8 +74,10 @@ function distinctList<T extends z.ZodType>(item: T, max: number, what: string) {
 }
 
 const nameError = `must be a slug of 1 to ${MAX_NAME_LENGTH} characters a-z, 0-9 and "-", starting with a letter or digit`;
+/** Every sampler a report can name: DDPM's and flow matching's. */
+const REPORT_SAMPLERS = [...SAMPLER_NAMES, ...FLOW_SAMPLER_NAMES] as const;
 const samplerSchema = z.strictObject({
-  sampler: choiceSchema(SETTINGS.sampler),
+  sampler: z.enum(REPORT_SAMPLERS, { error: `must be one of ${REPORT_SAMPLERS.join(", ")}` }),
   /** DDIM's η: 0 is deterministic, 1 matches DDPM's variance. */
   eta: numberSchema(SETTINGS.eta).optional(),
   spacing: choiceSchema(SETTINGS.spacing).optional(),
@@ -61,7 +85,14 @@ const samplerSchema = z.strictObject({
   if (s.eta !== undefined && s.sampler !== "ddim") {
     ctx.addIssue({ code: "custom", path: ["eta"], message: `is DDIM's η: ${s.sampler} takes none` });
   }
+  if (s.spacing !== undefined && isFlowSampler(s.sampler)) {
+    ctx.addIssue({ code: "custom", path: ["spacing"], message: `lays out a DDPM grid: ${s.sampler} steps evenly in t` });
+  }
 });
+
+function isFlowSampler(name: string): name is FlowSamplerName {
+  return (FLOW_SAMPLER_NAMES as readonly string[]).includes(name);
+}
 
 export const reportConfigSchema = z.strictObject({
   name: z.string({ error: nameError }).max(MAX_NAME_LENGTH, { error: nameError }).regex(REPORT_NAME, { error: nameError })
@@ -83,10 +114,15 @@ export const reportConfigSchema = z.strictObject({
   seeds: distinctList(numberSchema(SETTINGS.samplingSeed), MAX_SEEDS, "seeds").default([0, 1, 2]),
   /** Samples per sampler × steps × seed. */
   n: numberSchema(SETTINGS.sampleCount, { min: MIN_SAMPLES, max: MAX_SAMPLES }).default(SETTINGS.sampleCount.default),
+  /**
+   * Shards a publish splits the build into (scripts/publish-plan.ts), at most one per run. How a build is
+   * split does not change what it publishes, so the report's hash leaves it out.
+   */
+  shards: numberSchema(SHARDS_SETTING).optional(),
 }, { error: OBJECT });
 
 export type ReportConfigInput = z.input<typeof reportConfigSchema>;
-export type SamplerSpec = { sampler: SamplerName; eta?: number; spacing?: TimestepSpacing };
+export type SamplerSpec = { sampler: SamplerName | FlowSamplerName; eta?: number; spacing?: TimestepSpacing };
 
 /** One training run of a report: the base config with one combination of the sweep's values. */
 export interface RunPlan {
@@ -112,10 +148,17 @@ export interface ReportConfig {
   steps: number[];
   seeds: number[];
   n: number;
+  /** Shards a publish splits the build into, when the config says (1 … the run count). */
+  shards?: number;
   /** The runs the sweep expands to (one without a sweep). */
   runs: RunPlan[];
   /** The document as given: what the report's config download holds, and what `configHash` covers. */
   source: unknown;
+}
+
+/** The samplers of `samplers` that run a model trained for `objective`, in the config's order. */
+export function samplersForRun(samplers: readonly SamplerSpec[], objective: Objective): SamplerSpec[] {
+  return samplers.filter((spec) => isFlowSampler(spec.sampler) === (objective === "flow-matching"));
 }
 
 /** `sweep["schedule.betaEnd"][2]`: sweep keys hold dots, so they are quoted. */
@@ -213,13 +256,29 @@ export function parseReportConfig(json: unknown): ReportConfig {
     const key = canonicalJson(train);
     if (seen.has(key)) throw new RangeError(`sweep: runs ${seen.get(key)} and ${index} train the same config`);
     seen.set(key, index);
+    const objective = objectiveOf(train.model);
+    if (samplersForRun(config.samplers, objective).length === 0) {
+      const which = sweep === undefined ? "the run" : `run ${index} (${runLabel(values, "")})`;
+      const fitting = objective === "flow-matching" ? FLOW_SAMPLER_NAMES : SAMPLER_NAMES;
+      throw new RangeError(`samplers: ${which} trains ${objective}, which none of them runs: add one of ${fitting.join(", ")}`);
+    }
+    // A flow-matching run has no schedule: its step counts are bounded by the setting alone.
     config.steps.forEach((steps, i) => {
-      if (steps > train.schedule.T) {
+      if (objective === "ddpm" && steps > train.schedule.T) {
         const which = sweep === undefined ? "" : ` of run ${index} (${runLabel(values, "")})`;
         throw new RangeError(`steps[${i}]: must be an integer from 1 to T = ${train.schedule.T}${which}, got ${steps}`);
       }
     });
     runs.push({ index, id: `run-${index}`, values, label: runLabel(values, config.title), train });
+  }
+  config.samplers.forEach((spec, i) => {
+    const kind = isFlowSampler(spec.sampler) ? "flow-matching" : "ddpm";
+    if (!runs.some((run) => objectiveOf(run.train.model) === kind)) {
+      throw new RangeError(`samplers[${i}]: ${spec.sampler} runs ${kind} models, and no run of this report trains ${kind}`);
+    }
+  });
+  if (config.shards !== undefined && config.shards > runs.length) {
+    throw new RangeError(`shards: must be an integer from 1 to ${runs.length} (one shard per run at most), got ${config.shards}`);
   }
   return {
     name: config.name,
@@ -231,6 +290,7 @@ export function parseReportConfig(json: unknown): ReportConfig {
     steps: config.steps,
     seeds: config.seeds,
     n: config.n,
+    ...(config.shards === undefined ? {} : { shards: config.shards }),
     runs,
     source: structuredClone(json),
   };

@@ -3,6 +3,7 @@
  * the report pages read, and how it names a sampler setting (in file names and on the page).
  */
 import type { QualityTable } from "../quality.js";
+import type { Objective } from "../settings.js";
 import type { TrainConfig } from "../training/config.js";
 import type { LossHistory } from "../training/train.js";
 import type { SamplerSpec } from "./config.js";
@@ -25,6 +26,11 @@ export interface SampleFile {
   seed: number;
   /** "samples-ddim-50.csv": x,y rows. */
   file: string;
+  /**
+   * Mean over these samples of their path's length over its end-to-end distance, from x_T to the sample
+   * (straightness.ts; 1 = straight). Absent in reports built before it was measured.
+   */
+  straightness?: number;
 }
 
 /** One finished run of a report; its files are under `<id>/` in the report folder. */
@@ -35,6 +41,8 @@ export interface RunResult {
   /** The swept values of this run, by dotted path. */
   values: Record<string, unknown>;
   train: TrainConfig;
+  /** What the model was trained for, which decided its samplers. Absent in reports built before flow matching: ddpm. */
+  objective?: Objective;
   configHash: string;
   /** TrainEngine.name, the versions and the start time its manifest records. */
   engine: string;
@@ -76,6 +84,8 @@ export interface Provenance {
   seconds: number;
   /** How many shards built the runs, when the report was assembled from shards. */
   shards?: number;
+  /** Where each shard was built, when the report was assembled from shards (the fields above then describe the assembly). */
+  builds?: (Pick<Provenance, "git" | "date" | "versions" | "host"> & { shard: { index: number; count: number } })[];
 }
 
 export interface Report {

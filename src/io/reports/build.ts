@@ -13,8 +13,9 @@
  * workers (pool.ts). The report is written into a temporary folder and published by an atomic swap
  * (publish.ts): a failed or interrupted build leaves the published report as it was, and every build
  * first restores reports whose publish was interrupted and removes dead builds' leftovers
- * (recoverReports). A sweep can be split over machines (shards.ts); the last shard to finish assembles
- * the report.
+ * (recoverReports). A sweep can be split over machines (shards.ts): each shard is built into a
+ * self-contained shard output, and the report is assembled from the outputs gathered in one folder (or,
+ * where machines share data/reports, by the last shard to finish).
  */
 import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -23,20 +24,27 @@ import type { Headline, Provenance, RunResult } from "../../core/reports/report.
 import { writeReport } from "./document.js";
 import { buildRuns, lanesFor, type RunPoolOptions } from "./pool.js";
 import { reportProvenance } from "./provenance.js";
-import { holdNewFolder, publishDir, siblingPath } from "./publish.js";
-import { recoverReports, reportDirFor, REPORTS_DIR } from "./read.js";
-import { completeSplit, copyShardRuns, missingShards, type Shard, shardDirFor, shardRuns, shardsDirFor, writeShard } from "./shards.js";
+import { holdNewFolder, publishDir, siblingPath, sweepPublished } from "./publish.js";
+import { recoverReports, reportDirFor, REPORTS_DIR, SHARD_FILE } from "./read.js";
+import { checkShardOut, copyShardRuns, gatherShards, missingShards, type Shard, shardDirFor, shardRuns, shardsDirFor, writeShard } from "./shards.js";
 
 export interface BuildReportOptions extends RunPoolOptions {
   /** Where reports are published (default data/reports/). */
   reportsDir?: string;
-  /** Build only this share of the sweep's runs, into the shards folder. */
+  /** Build only this share of the sweep's runs, into the shards folder (or `shardOut`). */
   shard?: Shard;
+  /**
+   * With `shard`: the folder to write the shard output to (replaced whole), to be moved to the machine
+   * that assembles; nothing is assembled here. Without it, the shard goes to the shared shards folder.
+   */
+  shardOut?: string;
+  /** For assembleReport: the shard outputs gathered from anywhere, one or a folder of them (default: the shared shards folder). */
+  from?: string;
 }
 
 export interface BuildReportResult {
   name: string;
-  /** The published report, or the shard folder when only a shard was built and not yet assembled. */
+  /** The published report, or the shard output when only a shard was built and not yet assembled. */
   dir: string;
   published: boolean;
   shard?: Shard;
@@ -85,20 +93,26 @@ async function publishReport(
 
 /**
  * Trains (or takes from the cache), samples and evaluates every run of the report, and publishes it to
- * `reportsDir/NAME/` atomically; with `shard`, builds that share into the shards folder instead, and
- * assembles the report when every shard is there.
+ * `reportsDir/NAME/` atomically; with `shard`, builds that share into a shard output instead (`shardOut`,
+ * or the shared shards folder, where the report is assembled when every shard is there).
  */
 export async function buildReport(config: ReportConfig, options: BuildReportOptions = {}): Promise<BuildReportResult> {
   const started = performance.now();
   const reportsDir = options.reportsDir ?? REPORTS_DIR;
   const target = reportDirFor(config.name, reportsDir);
-  await mkdir(reportsDir, { recursive: true });
-  recoverReports(reportsDir);
+  if (options.shardOut !== undefined && options.shard === undefined) throw new RangeError("a shard output needs a shard i/n to build");
+  if (options.shardOut !== undefined) await checkShardOut(options.shardOut);
+  else {
+    await mkdir(reportsDir, { recursive: true });
+    recoverReports(reportsDir);
+  }
 
   if (options.shard !== undefined) {
     const shard = options.shard;
-    const shardDir = shardDirFor(config.name, shard, reportsDir);
+    const shardDir = options.shardOut ?? shardDirFor(config.name, shard, reportsDir);
     await mkdir(dirname(shardDir), { recursive: true });
+    // Leftovers of a killed build of this shard output, beside it.
+    if (options.shardOut !== undefined) sweepPublished(dirname(shardDir), SHARD_FILE);
     const temporary = siblingPath(shardDir, "tmp");
     const runs = await inTemporary(temporary, async () => {
       const built = await buildRuns(config, shardRuns(config.runs, shard), temporary, options);
@@ -107,7 +121,7 @@ export async function buildReport(config: ReportConfig, options: BuildReportOpti
       return built;
     });
     const shardResult = { name: config.name, shard, runs: runSummaries(runs) };
-    if ((await missingShards(config, shard.count, reportsDir)).length > 0) {
+    if (options.shardOut !== undefined || (await missingShards(config, shard.count, reportsDir)).length > 0) {
       return { ...shardResult, dir: shardDir, published: false, seconds: elapsed(started) };
     }
     const assembled = await assembleReport(config, options);
@@ -124,22 +138,29 @@ export async function buildReport(config: ReportConfig, options: BuildReportOpti
 }
 
 /**
- * Publishes a report from its shards (data/reports/.shards/NAME/i-of-n/, all n of one n, built from this
- * same config), then removes them.
+ * Publishes a report from its shard outputs: those gathered in `options.from` (left as they are), or the
+ * shared shards folder (data/reports/.shards/NAME/, removed once published). They must be all n shards of
+ * one split, built from this same config (shards.ts: gatherShards).
  */
 export async function assembleReport(config: ReportConfig, options: BuildReportOptions = {}): Promise<BuildReportResult> {
   const started = performance.now();
   const reportsDir = options.reportsDir ?? REPORTS_DIR;
   const target = reportDirFor(config.name, reportsDir);
   recoverReports(reportsDir);
-  const count = await completeSplit(config, reportsDir);
+  const shared = shardsDirFor(config.name, reportsDir);
+  const shards = await gatherShards(config, options.from ?? shared);
+  await mkdir(reportsDir, { recursive: true });
   const temporary = siblingPath(target, "tmp");
   return inTemporary(temporary, async () => {
-    const runs = await copyShardRuns(config, count, reportsDir, temporary);
+    const runs = await copyShardRuns(config, shards, temporary);
     const lanes = lanesFor(config.runs.length, options.parallel);
-    const provenance = { ...(await reportProvenance({ command: options.command, lanes, seconds: elapsed(started) })), shards: count };
+    const provenance = {
+      ...(await reportProvenance({ command: options.command, lanes, seconds: elapsed(started) })),
+      shards: shards.length,
+      builds: shards.map(({ document }) => ({ shard: document.shard, ...document.provenance })),
+    };
     const result = await publishReport(temporary, target, config, runs, provenance, started);
-    await rm(shardsDirFor(config.name, reportsDir), { recursive: true, force: true });
+    if (options.from === undefined) await rm(shared, { recursive: true, force: true });
     return result;
   });
 }

@@ -9,7 +9,10 @@ import { canonicalJson, sha256Hex } from "../../core/hash.js";
 import { CONFIG_FILE, REPORT_FILE } from "./read.js";
 import { writeSynced } from "../files.js";
 
-/** SHA-256 of the fields that decide a report's results. */
+/**
+ * SHA-256 of the fields that decide a report's results. Left out: the name, title and description, and
+ * `shards` (how a publish splits the build, which changes nothing it publishes).
+ */
 export function reportHash(config: ReportConfig): Promise<string> {
   const { runs, samplers, steps, seeds, n } = config;
   const keyed = { runs: runs.map(({ id, values, train }) => ({ id, values, train })), samplers, steps, seeds, n };

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { MAX_NAME_LENGTH, parseReportConfig, REPORT_NAME, type ReportConfig, RESERVED_NAMES } from "../../core/reports/config.js";
 import { type Report, REPORT_FORMAT, REPORT_VERSION, type ReportSummary } from "../../core/reports/report.js";
 import { readBoundedText } from "../files.js";
+import { pinReportDatasets } from "../datasetFile.js";
 import { PROJECT_ROOT } from "./provenance.js";
 import { sweepPublished, type SweepResult } from "./publish.js";
 
@@ -68,7 +69,9 @@ export async function readReportConfig(path: string): Promise<ReportConfig> {
     throw new RangeError(`${path}: ${problem}`);
   }
   try {
-    return parseReportConfig(json);
+    // A dataset file is pinned by its content (sha256) here, so the report's hash and its shards key on
+    // the points, not on the path.
+    return await pinReportDatasets(parseReportConfig(json));
   } catch (error) {
     throw new RangeError(`${path}: ${(error as Error).message}`);
   }

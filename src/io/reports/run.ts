@@ -2,7 +2,9 @@
  * One run of a report: train it (or take it from the run cache), then write its artifacts into the
  * report's folder under construction: the last checkpoint with a manifest that lists only it (so the
  * folder is itself a run directory that `chisel sample --model` opens), the ONNX export, the quality
- * table of every sampler × step count × seed against the floor, and the first seed's samples as CSV.
+ * table of every sampler × step count × seed against the floor, and the first seed's samples as CSV
+ * with the straightness of the paths that drew them. A run is sampled with the report's samplers that
+ * fit its objective (DDPM's for a DDPM run, Euler and Heun for a flow-matching one).
  *
  * Runs of a sweep are independent: pool.ts hands each to a worker (worker.ts) so two train and
  * sample at once.
@@ -12,7 +14,10 @@ import { join } from "node:path";
 import { createWasmDenoiser } from "../../engines/fused/wasmDenoiser.js";
 import { makeSchedule } from "../../core/schedule.js";
 import { sample } from "../../core/sample.js";
-import type { RunPlan, SamplerSpec } from "../../core/reports/config.js";
+import { type RunPlan, type SamplerSpec, samplersForRun } from "../../core/reports/config.js";
+import { Rng } from "../../core/random.js";
+import { StraightnessMeter } from "../../core/straightness.js";
+import { objectiveOf } from "../../core/training/config.js";
 import { type FileEntry, type RunResult, type SampleFile, samplerId } from "../../core/reports/report.js";
 import { MANIFEST_FILE, manifestText, type RunManifest } from "../../core/training/checkpoint.js";
 import { sha256Hex } from "../../core/hash.js";
@@ -58,7 +63,9 @@ export function pointsCsv(points: Float64Array): string {
 export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) => void): Promise<RunResult> {
   const { plan, outDir } = task;
   const started = performance.now();
-  const { dir, trained } = await ensureRun(plan.train, {
+  // A dataset file is read here (project-relative): the run cache keys on its content, and the quality
+  // table scores against its points.
+  const { dir, trained, file } = await ensureRun(plan.train, {
     runsDir: task.runsDir,
     command: task.command,
     onProgress: (event) => onProgress?.({ kind: "train", run: plan.id, event }),
@@ -76,33 +83,49 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
   const onnx = await entry(outDir, "model.onnx", onnxBytes);
 
   const evaluating = performance.now();
-  const denoiser = await createWasmDenoiser(model.params, {
+  const objective = objectiveOf(plan.train.model);
+  const engine = await createWasmDenoiser(model.params, {
     parameterization: model.parameterization,
     dims: model.dims,
     threads: task.numThreads === 1 ? 1 : undefined,
   });
+  // The engine outputs the network's raw values: sample() reads them by the objective (a flow model's are its velocity).
+  const denoiser = Object.assign(engine, { objective });
   try {
-    const schedule = makeSchedule(plan.train.schedule);
-    const runs = task.samplers.flatMap((spec) => task.steps.map((steps) => ({ ...spec, steps })));
+    // A flow-matching model has no noise schedule.
+    const schedule = objective === "ddpm" ? makeSchedule(plan.train.schedule) : undefined;
+    const runs = samplersForRun(task.samplers, objective).flatMap((spec) => task.steps.map((steps) => ({ ...spec, steps })));
     let done = 0;
     const quality = await qualityTable({
       denoiser,
       schedule,
-      dataset: plan.train.dataset,
+      dataset: file ? { ...plan.train.dataset, sha256: file.sha256 } : plan.train.dataset,
+      filePoints: file?.points,
       runs,
       n: task.n,
       seeds: task.seeds,
       onRow: () => onProgress?.({ kind: "evaluate", run: plan.id, done: ++done, total: runs.length }),
     });
-    // The first seed's samples again (qualityTable keeps only their metrics): the same stream, the same points.
+    // The first seed's samples again (qualityTable keeps only their metrics): the same stream, the same
+    // points, with the length of each point's path measured step by step as it is drawn.
     const samples: SampleFile[] = [];
     for (const run of runs) {
       const spec: SamplerSpec = { sampler: run.sampler, eta: run.eta, spacing: run.spacing };
       const seed = task.seeds[0];
-      const drawn = await sample({ schedule, denoiser, ...run, n: task.n, seed });
+      // x_T is the seed's first 2n normals whether drawn here or by sample(): given, it starts the meter.
+      const xT = new Rng(seed).normals(2 * task.n);
+      const meter = new StraightnessMeter(xT);
+      const drawn = await sample({ schedule, denoiser, ...run, n: task.n, seed, xT, onStep: (_step, _steps, x) => meter.add(x) });
       const file = `samples-${samplerId(spec)}-${run.steps}.csv`;
       await writeSynced(join(outDir, file), pointsCsv(drawn.samples));
-      samples.push({ sampler: JSON.parse(JSON.stringify(spec)), samplerId: samplerId(spec), steps: run.steps, seed, file });
+      samples.push({
+        sampler: JSON.parse(JSON.stringify(spec)),
+        samplerId: samplerId(spec),
+        steps: run.steps,
+        seed,
+        file,
+        straightness: meter.value(),
+      });
     }
     return {
       id: plan.id,
@@ -110,6 +133,7 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
       label: plan.label,
       values: plan.values,
       train: model.manifest.config,
+      objective,
       configHash: model.manifest.configHash,
       engine: model.manifest.engine,
       versions: model.manifest.versions,
