@@ -146,6 +146,33 @@ export function loaderFlags(project: string): string[] {
   ];
 }
 
+/**
+ * In every page's <head>: an empty icon, so browsers do not request /favicon.ico, and a "Skip to content"
+ * link made the body's first element, so that Tab reaches it before the sidebar's links. Framework's
+ * `header` option would put it after the sidebar, hence a script. The main column gets tabindex −1, so that
+ * following the link moves focus (not just the view) there; the sidebar's toggle, an unlabelled checkbox,
+ * gets a name.
+ */
+const HEAD = `<link rel="icon" href="data:,">
+<style>
+.chisel-skip { position: absolute; left: 0.5rem; top: -3rem; z-index: 100; padding: 0.4rem 0.8rem; background: var(--theme-background); color: var(--theme-foreground-focus); border: 2px solid currentColor; border-radius: 4px; }
+.chisel-skip:focus { top: 0.5rem; }
+#observablehq-main:focus { outline: none; }
+</style>
+<script>
+addEventListener("DOMContentLoaded", () => {
+  const main = document.getElementById("observablehq-main");
+  if (!main) return;
+  main.tabIndex = -1;
+  const skip = document.createElement("a");
+  skip.className = "chisel-skip";
+  skip.href = "#observablehq-main";
+  skip.textContent = "Skip to content";
+  document.body.prepend(skip);
+  document.getElementById("observablehq-sidebar-toggle")?.setAttribute("aria-label", "Show or hide the page list");
+});
+</script>`;
+
 /** What every .ts data loader may do (see loaderFlags). */
 export const LOADER_FLAGS = loaderFlags(here("."));
 
@@ -169,8 +196,7 @@ export default {
   // The default global stylesheets are Google Fonts: drop them (the theme's font stacks fall back to
   // local fonts) but keep Inputs' stylesheet, which Framework builds locally.
   globalStylesheets: ["observablehq:stdlib/inputs.css"],
-  // An empty icon, so browsers do not request /favicon.ico.
-  head: '<link rel="icon" href="data:,">',
+  head: HEAD,
   footer: "chisel: denoising diffusion on 2D data.",
   // Loaders read trained runs and train missing ones into data/runs/, with no network (LOADER_FLAGS).
   interpreters: { ".ts": [deno, "run", ...LOADER_FLAGS] },

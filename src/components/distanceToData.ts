@@ -5,6 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import { logTickFormat } from "./format.js";
 
 type Points = ArrayLike<number>;
 
@@ -49,7 +50,7 @@ export function distanceChart(
     height,
     marginLeft: 56,
     x: { label: "t (sampling runs from left to right) →", reverse: true },
-    y: { type: "log", label: "mean distance to the nearest training point", grid: true },
+    y: { type: "log", label: "mean distance to the nearest training point", grid: true, tickFormat: logTickFormat },
     color: { legend: true, domain: ["x_t (current points)", "x̂₀ (predicted clean points)"] },
     marks: [
       Plot.line(rows, { x: "t", y: "distance", stroke: "of", strokeWidth: 1.5 }),

@@ -29,11 +29,25 @@ export function formatSig(x: number, digits = 3): string {
   const magnitude = Math.abs(x);
   if (magnitude >= 1e-3 && magnitude < 1e5) return minus(String(Number(x.toPrecision(digits))));
   const [mantissa, exponent] = x.toExponential(digits - 1).split("e");
-  const power = String(Number(exponent)).replace(/./g, (c) => SUPERSCRIPT[c]);
+  const power = superscript(Number(exponent));
   return `${minus(String(Number(mantissa)))}×10${power}`;
 }
 
 /** A typographic minus sign, as in the page's math. */
 function minus(text: string): string {
   return text.replace("-", "−");
+}
+
+/**
+ * Tick labels for a log axis: plain decimals ("0.02", "300"), or powers of ten ("10⁻⁴", "2×10⁵") outside
+ * 0.001 … 100,000, never SI prefixes, which read as units ("20m" as twenty metres). Plot passes it to the
+ * log scale's own tick format, which still leaves all but a few ticks per decade unlabelled.
+ */
+export function logTickFormat(x: number): string {
+  const text = formatSig(x, 2);
+  return text.startsWith("1×10") ? text.slice(2) : text;
+}
+
+function superscript(exponent: number): string {
+  return String(exponent).replace(/./g, (c) => SUPERSCRIPT[c]);
 }

@@ -4,7 +4,8 @@
  * (the overview need not load the image code), the Train page's in trainControls.ts.
  */
 import { SETTINGS } from "../core/settings.js";
-import { RUNG_SPACINGS } from "./rungs.js";
+import { OVERVIEW_FIRST_VIEW } from "../core/overviewChain.js";
+import { RUNG_SPACINGS } from "../core/rungs.js";
 import { choiceField, integerField, listField, numberField, readUrlState, settingField, type UrlState } from "./urlState.js";
 
 const dataset = settingField(SETTINGS.datasetName, { key: "dataset" });
@@ -14,7 +15,7 @@ export const DIRECTIONS = ["forward", "reverse"] as const;
 /** The overview: the staircase's dataset, rung spacing and direction, and the step slider's t. */
 export const OVERVIEW_STATE = [
   dataset,
-  choiceField("rungs", RUNG_SPACINGS, "sigma"),
+  choiceField("rungs", RUNG_SPACINGS, OVERVIEW_FIRST_VIEW.spacing),
   choiceField("direction", DIRECTIONS, "forward"),
   integerField("t", { min: 0, max: SETTINGS.T.default, default: 0 }),
 ];

@@ -6,6 +6,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { SAMPLER_NAMES, samplerLabel } from "../core/settings.js";
+import { logTickFormat } from "./format.js";
 
 export const QUALITY_METRICS = ["swd", "mmd", "precision", "coverage"] as const;
 export type QualityMetric = (typeof QUALITY_METRICS)[number];
@@ -68,8 +69,8 @@ export function qualityChart(data: QualityData, options: QualityChartOptions): S
     height,
     marginLeft: 56,
     marginRight: 20,
-    x: { type: "log", label: "sampling steps →", domain: [minSteps, maxSteps], tickFormat: "~s" },
-    y: { type: logY ? "log" : "linear", label: `${METRIC_LABELS[metric]} (${BETTER[metric]})`, grid: true, ...(logY ? {} : { domain: [0, 1] }) },
+    x: { type: "log", label: "sampling steps →", domain: [minSteps, maxSteps], tickFormat: logTickFormat },
+    y: { type: logY ? "log" : "linear", label: `${METRIC_LABELS[metric]} (${BETTER[metric]})`, grid: true, ...(logY ? { tickFormat: logTickFormat } : { domain: [0, 1] }) },
     color: { legend: true, domain: [...new Set(rows.map((row) => row.sampler))] },
     marks: [
       Plot.rectY([floor], { x1: minSteps, x2: maxSteps, y1: floorLow, y2: floor.mean + floor.sd, fill: "currentColor", fillOpacity: 0.08 }),

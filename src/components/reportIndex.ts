@@ -4,7 +4,9 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import { settingLabel } from "../core/settings.js";
 import { formatSig } from "./format.js";
+import { makeSortable } from "./sortableTable.js";
 import { samplerName, tableCell } from "./tableCell.js";
 
 export interface IndexEntry {
@@ -56,7 +58,8 @@ export function reportIndexTable(entries: IndexEntry[], options: IndexOptions = 
     const { swd, floorSwd, precision, coverage } = entry.headline;
     row.append(
       title,
-      text("td", entry.sweep ? `${entry.runs} (${entry.sweep.join(" × ")})` : String(entry.runs)),
+      // Swept settings by their labels ("β end"), as the controls name them, not their keys.
+      text("td", entry.sweep ? `${entry.runs} (${entry.sweep.map(settingLabel).join(" × ")})` : String(entry.runs)),
       text("td", entry.trainingSteps.map((s) => s.toLocaleString("en-US")).join(", "), true),
       text("td", setting(entry)),
       text("td", formatSig(swd), true),
@@ -66,6 +69,7 @@ export function reportIndexTable(entries: IndexEntry[], options: IndexOptions = 
       text("td", entry.date.slice(0, 10)),
     );
   }
+  makeSortable(table);
   // Wider than Framework's 640 px text column when it needs to be, scrolling on narrow screens.
   table.style.maxWidth = "none";
   const wrapper = document.createElement("div");

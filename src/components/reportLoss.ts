@@ -5,6 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import { logTickFormat } from "./format.js";
 
 export interface LossSeries {
   label: string;
@@ -34,7 +35,7 @@ export function lossCurves(series: LossSeries[], options: LossCurvesOptions = {}
     marginLeft: 52,
     x: { label: "training step", grid: true },
     // "~g" keeps log ticks readable ("0.3", not Plot's SI "300m").
-    y: { type: "log", label: "training loss (mean (ε̂ − ε)²)", grid: true, tickFormat: "~g" },
+    y: { type: "log", label: "training loss (mean (ε̂ − ε)²)", grid: true, tickFormat: logTickFormat },
     color: several ? { legend: true, label: legendLabel, domain: series.map((s) => s.label), type: "categorical" } : undefined,
     marks: [
       Plot.lineY(rows, {

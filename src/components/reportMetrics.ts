@@ -5,6 +5,7 @@
  * from the data than a fresh draw of it the samples are.
  */
 
+import { makeSortable } from "./sortableTable.js";
 import { formatSig } from "./format.js";
 import { samplerName, tableCell } from "./tableCell.js";
 
@@ -73,6 +74,7 @@ export function reportMetricsTable(runs: MetricsRun[], options: MetricsTableOpti
       for (const key of METRICS.slice(1)) row.append(cell("td", plusMinus(r.metrics[key]), true));
     }
   }
+  makeSortable(table, { pinnedClass: "report-floor" });
   // Wider than Framework's 640 px text column when it needs to be, scrolling on narrow screens.
   table.style.maxWidth = "none";
   const wrapper = document.createElement("div");

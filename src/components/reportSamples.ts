@@ -1,6 +1,7 @@
 /**
- * Small multiples of sample clouds: one panel per row × column (sampler × step count for one run, or
- * run × step count for one sampler of a sweep), each over the same fixed square, with the dataset
+ * Small multiples of sample clouds: one panel per row × column (sampler × step count for one run,
+ * run × step count for one sampler of a sweep, or run × sampler × step count when a sweep's runs have
+ * samplers of their own), each over the same fixed square, with the dataset
  * drawn faintly underneath so that missing arms and stray points show at a glance.
  */
 
@@ -63,7 +64,8 @@ export function sampleFacets(panels: SamplePanel[], options: SampleFacetsOptions
   marks.push(Plot.dot(samples, { x: "x", y: "y", fx: "column", fy: "row", r: 1, fill: "currentColor", fillOpacity: 0.55 }));
   const margin = 4;
   const marginTop = 28;
-  const marginRight = 110;
+  // The row labels sit in the right margin: wide enough for the longest at Plot's 10 px font (about 6 px a character).
+  const marginRight = Math.max(110, Math.ceil(6 * Math.max(...rows.map((r) => r.length))) + 16);
   return Plot.plot({
     document,
     ariaLabel: "samples",

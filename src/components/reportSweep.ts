@@ -5,6 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import { logTickFormat } from "./format.js";
 
 export const SWEEP_METRICS = ["swd", "mmd", "precision", "coverage"] as const;
 export type SweepMetric = (typeof SWEEP_METRICS)[number];
@@ -72,7 +73,7 @@ export function sweepChart(runs: SweepRun[], options: SweepChartOptions = {}): S
     marginBottom: 40,
     x: { type: "point", domain: values, label: xLabel, padding: 0.4 },
     y: log
-      ? { type: "log", label: SWEEP_METRIC_LABELS[metric], grid: true, tickFormat: "~g" }
+      ? { type: "log", label: SWEEP_METRIC_LABELS[metric], grid: true, tickFormat: logTickFormat }
       : { label: SWEEP_METRIC_LABELS[metric], grid: true, zero: metric === "precision" || metric === "coverage" },
     fx: { domain: stepLabels, label: null },
     color: { legend: true, label: "sampler", domain: samplers },

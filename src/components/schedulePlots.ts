@@ -6,7 +6,7 @@
 
 import * as Plot from "@observablehq/plot";
 import type { Schedule } from "../core/schedule.js";
-import { formatSig } from "./format.js";
+import { logTickFormat } from "./format.js";
 
 export interface ScheduleSeries {
   label: string;
@@ -89,7 +89,7 @@ export function betaPlot(series: ScheduleSeries[], options: SchedulePlotOptions 
   return curvePlot(series, [rows(series, (s, i) => s.betas[i])], {
     ...options,
     title: "Noise added per step, βₜ",
-    y: { type: "log", label: "βₜ", tickFormat: (b: number) => formatSig(b, 1) },
+    y: { type: "log", label: "βₜ", tickFormat: logTickFormat },
   });
 }
 

@@ -27,19 +27,21 @@ export interface StaircaseOptions {
   hue?: ArrayLike<number>;
   /** Width of each small multiple in px. */
   size?: number;
+  /** Rungs per row; by default as many as fit at about `size`. */
+  columns?: number;
   document?: Document;
 }
 
 export function staircase(schedule: Schedule, rungs: Rung[], options: StaircaseOptions = {}): HTMLElement {
-  const { direction = "forward", hue, size = 180, document = globalThis.document } = options;
+  const { direction = "forward", hue, size = 180, columns, document = globalThis.document } = options;
   if (!DIRECTIONS.includes(direction)) throw new RangeError(`direction must be forward or reverse, got ${direction}`);
   const ordered = [...rungs].sort((a, b) => (direction === "forward" ? a.t - b.t : b.t - a.t));
   const grid = document.createElement("div");
   grid.className = "chisel-staircase";
   grid.setAttribute("role", "list");
   grid.setAttribute("aria-label", direction === "forward" ? "Rungs from data to noise" : "Rungs from noise to data");
-  grid.style.cssText = `display: grid; grid-template-columns: repeat(auto-fill, minmax(${Math.round(size * 0.8)}px, 1fr)); ` +
-    "gap: 1rem 0.75rem;";
+  const tracks = columns === undefined ? `auto-fill, minmax(${Math.round(size * 0.8)}px, 1fr)` : `${columns}, minmax(0, 1fr)`;
+  grid.style.cssText = `display: grid; grid-template-columns: repeat(${tracks}); gap: 1rem 0.75rem;`;
   ordered.forEach((rung, k) => {
     const figure = document.createElement("figure");
     figure.setAttribute("role", "listitem");

@@ -9,7 +9,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { type Schedule, type TerminalCheck, terminalCheck } from "../core/schedule.js";
-import { formatSig } from "./format.js";
+import { formatSig, logTickFormat } from "./format.js";
 
 export interface TerminalNumbers extends TerminalCheck {
   T: number;
@@ -74,7 +74,7 @@ export function terminalGauge(numbers: TerminalNumbers, options: TerminalGaugeOp
       label: "KL to N(0, I), nats (log scale)",
       // Every other decade: full labels like 1×10⁻⁶ need the room.
       ticks: Array.from({ length: Math.floor(Math.log10(high / KL_FLOOR) / 2) + 1 }, (_, k) => KL_FLOOR * 100 ** k),
-      tickFormat: (k: number) => formatSig(k, 1),
+      tickFormat: logTickFormat,
     },
     y: { axis: null, domain: [0, 1] },
     marks: [

@@ -6,7 +6,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { formatSig } from "./format.js";
+import { formatSig, logTickFormat } from "./format.js";
 
 export interface LossCurveData {
   /** Paper times t. */
@@ -104,7 +104,7 @@ export function timestepLossPlot(curve: LossCurveData, options: TimestepLossOpti
       domain: [FLOOR, 2],
       label: "loss: mean (ε̂ − ε)² per coordinate",
       ticks: [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1],
-      tickFormat: (v: number) => formatSig(v, 1),
+      tickFormat: logTickFormat,
     },
     color: {
       legend: true,

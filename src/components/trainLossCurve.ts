@@ -7,6 +7,7 @@
  * container of that height can redraw it without the rest of the page moving.
  */
 import * as Plot from "@observablehq/plot";
+import { logTickFormat } from "./format.js";
 
 export interface LossPoint {
   step: number;
@@ -69,7 +70,7 @@ export function trainLossCurve(options: LossCurveOptions): SVGSVGElement {
       ? "No loss yet: the curve is drawn once training starts."
       : `Training loss over ${train.length} reports and held-out loss at ${heldOut.length} checkpoints, on a log scale.`,
     x: { domain: [0, steps], label: "training step", grid: true },
-    y: { type: "log", label: "loss (mean squared error)", grid: true, tickFormat: "~g", ...(empty && { domain: [0.1, 1] }) },
+    y: { type: "log", label: "loss (mean squared error)", grid: true, tickFormat: logTickFormat, ...(empty && { domain: [0.1, 1] }) },
     marks: [
       Plot.lineY(train, { x: "step", y: "loss", stroke: LOSS_COLORS.train, strokeWidth: 1.25, strokeOpacity: 0.8 }),
       Plot.line(heldOut, { x: "step", y: "loss", stroke: LOSS_COLORS.heldOut, strokeDasharray: "3 3" }),

@@ -143,11 +143,17 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
     status.setAttribute("role", view.alert ? "alert" : "status");
     root.dataset.phase = view.phase;
     if (view.settingsLocked !== settingsLocked) controls.setDisabled((settingsLocked = view.settingsLocked));
+    const focused = [trainButton, pauseButton, stopButton].find((button) => button === button.ownerDocument.activeElement);
     trainButton.disabled = !view.canTrain;
     pauseButton.disabled = !view.canPause;
     setText(pauseButton, view.pauseLabel);
     pauseButton.setAttribute("aria-pressed", String(view.phase === "paused"));
     stopButton.disabled = !view.canStop;
+    // A button disabled while it has focus drops focus to the page's body, and a keyboard reader back to
+    // the top: hand it to the button that now applies (Pause once Train starts a run, Train once it ends).
+    if (focused?.disabled) {
+      (focused === trainButton ? [pauseButton, stopButton] : [trainButton, pauseButton, stopButton]).find((button) => !button.disabled)?.focus();
+    }
     for (const download of [manifestButton, weightsButton, onnxButton]) download.disabled = !view.canDownload;
     setText(weightsButton, view.weightsLabel);
     setText(engineOut, view.engine);

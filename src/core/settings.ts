@@ -292,10 +292,10 @@ export function choiceLabel<C extends string>(setting: ChoiceSetting<C>, value: 
   return setting.labels[value] ?? value;
 }
 
-/** A sampler with its options as people read it: "DDPM", "DDIM η = 0.5", "DPM-Solver++ (logsnr)", "Heun". */
+/** A sampler with its options as people read it: "DDPM", "DDIM η = 0.5", "DPM-Solver++ (even in ln SNR)", "Heun". */
 export function samplerLabel(spec: { sampler: SamplerName | FlowSamplerName; eta?: number; spacing?: TimestepSpacing }): string {
   const eta = spec.eta === undefined ? "" : ` η = ${spec.eta}`;
-  const spacing = spec.spacing === undefined ? "" : ` (${spec.spacing})`;
+  const spacing = spec.spacing === undefined ? "" : ` (${choiceLabel(SETTINGS.spacing, spec.spacing)})`;
   const name = (FLOW_SAMPLER_NAMES as readonly string[]).includes(spec.sampler)
     ? choiceLabel(SETTINGS.flowSampler, spec.sampler as FlowSamplerName)
     : choiceLabel(SETTINGS.sampler, spec.sampler as SamplerName);

@@ -74,7 +74,7 @@ describe("the registry", () => {
     expect(settingLabel("schedule.betaEnd")).toBe("β end");
     expect(settingLabel("no.such.path")).toBe("no.such.path");
     expect(samplerLabel({ sampler: "ddim", eta: 0.5 })).toBe("DDIM η = 0.5");
-    expect(samplerLabel({ sampler: "dpm-solver++", spacing: "logsnr" })).toBe("DPM-Solver++ (logsnr)");
+    expect(samplerLabel({ sampler: "dpm-solver++", spacing: "logsnr" })).toBe("DPM-Solver++ (even in ln SNR)");
   });
 });
 

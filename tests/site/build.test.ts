@@ -59,13 +59,16 @@ describe("observable build, offline", () => {
     }
   });
 
-  it("keeps the overview's JavaScript under 600 KB, without tfjs or onnxruntime", () => {
+  it("keeps the overview's JavaScript under 620 KB (its own modules under 80 KB), without tfjs or onnxruntime", () => {
     const index = readFileSync(join(work, "dist", "index.html"), "utf8");
     // Framework preloads every module the page imports, directly or not.
     const modules = [...index.matchAll(/<link rel="modulepreload" href="\.\/([^"]+)"/g)].map((m) => m[1]);
     expect(modules.length).toBeGreaterThan(10);
     expect(modules.filter((path) => /tfjs|onnx/i.test(path))).toEqual([]);
-    const bytes = modules.reduce((sum, path) => sum + statSync(join(work, "dist", path)).size, 0);
-    expect(bytes).toBeLessThan(600_000);
+    const size = (paths: string[]) => paths.reduce((sum, path) => sum + statSync(join(work, "dist", path)).size, 0);
+    // Plot and the whole of d3 it imports are about 500 KB of it, Framework's runtime 50 KB; the
+    // project's own modules (_import/) were 53 KB when flow matching joined the settings registry.
+    expect(size(modules.filter((path) => path.startsWith("_import/")))).toBeLessThan(80_000);
+    expect(size(modules)).toBeLessThan(620_000);
   });
 });

@@ -12,9 +12,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import config from "../../observablehq.config.js";
 import { launchChromium, openGuardedPage, type GuardedPage, type PageChecks } from "../support/browser.js";
 import { builtSite, project } from "../support/site.js";
+import { artifactName, SITE_PAGES } from "../support/sitePages.js";
 import { serveStatic, type StaticServer } from "../support/staticServer.js";
 import * as overview from "./e2e/overview.js";
 import * as schedules from "./e2e/schedules.js";
@@ -28,17 +28,7 @@ import * as reports from "./e2e/reports.js";
 
 const PAGE_CHECKS: PageChecks[] = [overview, schedules, images, denoising, trainingT, sampling, trajectories, train, reports];
 
-interface PageEntry {
-  name: string;
-  path: string;
-}
-type ConfigPage = PageEntry | { name: string; pages: ConfigPage[] };
-
-/** The config's pages, sections flattened. */
-function flatten(pages: ConfigPage[]): PageEntry[] {
-  return pages.flatMap((page) => ("pages" in page ? flatten(page.pages) : [page]));
-}
-const PAGES = flatten(config.pages as ConfigPage[]);
+const PAGES = SITE_PAGES;
 const ARTIFACTS = join(project, "test-artifacts");
 
 let server: StaticServer;
@@ -79,7 +69,6 @@ async function withPage(path: string, body: (page: Page) => Promise<void>): Prom
   }
 }
 
-const artifactName = (path: string) => (path === "/" ? "index" : path.replace(/^\/|\/$/g, "").replaceAll("/", "-"));
 
 for (const { name, path } of PAGES) describe(`${name} (${path})`, () => {
   it("loads with no error or outside request, draws, and is screenshotted", async () => {

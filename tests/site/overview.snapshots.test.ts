@@ -13,7 +13,7 @@ import { DEFAULT_SCHEDULE, makeSchedule, terminalCheck } from "../../src/core/sc
 import { formatSig } from "../../src/components/format.js";
 import { meanSquare, meanSquareStandardError, predictedMeanSquare } from "../../src/components/moments.js";
 import { angles, pointCloud } from "../../src/components/pointCloud.js";
-import { rungTimes } from "../../src/components/rungs.js";
+import { rungTimes } from "../../src/core/rungs.js";
 import { scalarPaths, scalarPathsPlot } from "../../src/components/scalarPaths.js";
 import { alphaBarPlot, betaPlot, coefficientPlot, logSnrPlot, sampledIndices } from "../../src/components/schedulePlots.js";
 import { schedulePosition } from "../../src/components/schedulePosition.js";

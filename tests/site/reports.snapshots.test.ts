@@ -13,6 +13,7 @@ import { lossCurves } from "../../src/components/reportLoss.js";
 import { type MetricsRun, reportMetricsTable } from "../../src/components/reportMetrics.js";
 import { configView, type ProvenanceReport, provenanceView } from "../../src/components/reportProvenance.js";
 import { sampleFacets } from "../../src/components/reportSamples.js";
+import { straightnessTable } from "../../src/components/reportStraightness.js";
 import { sweepChart } from "../../src/components/reportSweep.js";
 import { matchSnapshot } from "../support/snapshot.js";
 
@@ -41,7 +42,7 @@ describe("report components", () => {
     expect(samplerId({ sampler: "dpm-solver++" })).toBe("dpm-solver-pp");
     expect(samplerId({ sampler: "ddim", eta: 0.5, spacing: "logsnr" })).toBe("ddim-eta-0p5-logsnr");
     expect(samplerLabel({ sampler: "ddim", eta: 0.5 })).toBe("DDIM η = 0.5");
-    expect(samplerLabel({ sampler: "dpm-solver++", spacing: "logsnr" })).toBe("DPM-Solver++ (logsnr)");
+    expect(samplerLabel({ sampler: "dpm-solver++", spacing: "logsnr" })).toBe("DPM-Solver++ (even in ln SNR)");
   });
 
   it("tabulates every row against the floor, SWD ÷ floor = mean SWD / floor SWD", () => {
@@ -82,6 +83,32 @@ describe("report components", () => {
     expect(svg.querySelectorAll("circle").length).toBe(4 * 10 + 4 * 5);
     expect(svg.getAttribute("width")).toBe(String(2 * 100 + 110 + 4));
     matchSnapshot("reports-samples.svg", svg);
+  });
+
+  it("widens the row labels' margin for run × sampler rows, so that the longest fits", () => {
+    const rows = ["flow-matching · Heun", "ddpm · DPM-Solver++ (even in ln SNR)"];
+    const panels = rows.map((row) => ({ row, column: "1 step", points: new Float64Array([0, 0]) }));
+    const svg = sampleFacets(panels, { document, panel: 100 });
+    // 36 characters at 6 px, and 16 px to spare: 232 px, over the 110 px that sampler labels get.
+    expect(rows[1].length).toBe(36);
+    expect(svg.getAttribute("width")).toBe(String(100 + 36 * 6 + 16 + 4));
+    expect([...svg.querySelectorAll("text")].map((t) => t.textContent)).toEqual(expect.arrayContaining(rows));
+  });
+
+  it("tabulates straightness by run × sampler and step count, blank where it was not measured", () => {
+    const table = straightnessTable([
+      { label: "ddpm · DPM-Solver++", values: new Map([[1, 1], [10, 1.23456]]) },
+      { label: "flow-matching · Euler", values: new Map([[1, 1], [10, 1.0049]]) },
+      { label: "old · DDIM", values: new Map() },
+    ], [1, 10], { rowLabel: "objective · sampler", document });
+    expect([...table.querySelectorAll("thead th")].map((th) => th.textContent)).toEqual(["objective · sampler", "1 step", "10 steps"]);
+    const rows = [...table.querySelectorAll("tbody tr")].map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent));
+    expect(rows).toEqual([
+      ["ddpm · DPM-Solver++", "1", "1.235"],
+      ["flow-matching · Euler", "1", "1.005"],
+      ["old · DDIM", "", ""],
+    ]);
+    matchSnapshot("reports-straightness.html", table);
   });
 
   it("charts a sweep's metric against the swept value with ±1 sd bars and the floor", () => {

@@ -40,13 +40,20 @@ function cacheOf(names: string[], seconds: number): string {
 
 const cached = (cache: string, ...path: string[]) => existsSync(join(cache, ...path));
 
+/** A report page template last edited at `seconds`. */
+function templateAt(seconds: number): string {
+  const file = join(tempDir("chisel-template-"), "[name].template.md");
+  write(file, seconds);
+  return file;
+}
+
 describe("forgetStaleReports", () => {
   it("drops the cache of a report published after it, keeps that of one published before", () => {
     const reports = tempDir("chisel-reports-");
     write(join(reports, "fresh", "report.json"), 1000);
     write(join(reports, "stale", "report.json"), 3000);
     const cache = cacheOf(["fresh", "stale"], 2000);
-    forgetStaleReports(reports, cache);
+    forgetStaleReports(reports, cache, templateAt(500));
     expect(cached(cache, "reports", "stale.md")).toBe(false);
     expect(cached(cache, "reports", "stale")).toBe(false);
     expect(cached(cache, "data", "reports.json")).toBe(false);
@@ -54,11 +61,21 @@ describe("forgetStaleReports", () => {
     expect(cached(cache, "reports", "fresh", "runs.json")).toBe(true);
   });
 
+  it("drops every report page cached before the page template's last edit", () => {
+    const reports = tempDir("chisel-reports-");
+    write(join(reports, "a", "report.json"), 1000);
+    write(join(reports, "b", "report.json"), 1000);
+    const cache = cacheOf(["a", "b"], 2000);
+    forgetStaleReports(reports, cache, templateAt(3000));
+    expect(cached(cache, "reports", "a.md")).toBe(false);
+    expect(cached(cache, "reports", "b.md")).toBe(false);
+  });
+
   it("ignores folders whose names are not reports' (escapes, fragments, publish leftovers)", () => {
     const reports = tempDir("chisel-reports-");
     for (const name of ["%2e%2e", ".a.0123.old", "a#b", "index"]) write(join(reports, name, "report.json"), 3000);
     const cache = cacheOf(["a", "index"], 2000);
-    forgetStaleReports(reports, cache);
+    forgetStaleReports(reports, cache, templateAt(500));
     expect(cached(cache, "reports", "a.md")).toBe(true);
     expect(cached(cache, "reports", "a", "runs.json")).toBe(true);
     expect(cached(cache, "reports", "index.md")).toBe(true);

@@ -271,10 +271,14 @@ describe("run panel", () => {
     expect(panel.dataset.phase).toBe("idle");
     expect(buttonNamed("Pause").disabled).toBe(true);
 
+    buttonNamed("Train").focus();
     buttonNamed("Train").click();
     const worker = workers[0];
     expect(worker.requests).toEqual([{ type: "start", config: (controls.value.ok && controls.value.input) || null }]);
     expect(panel.dataset.phase).toBe("starting");
+    // Train is disabled now: focus goes to a button that applies, not to the page's body.
+    const focused = document.activeElement as HTMLButtonElement;
+    expect(focused.tagName === "BUTTON" && panel.contains(focused) && !focused.disabled).toBe(true);
     expect(controls.querySelector("fieldset")!.disabled).toBe(true);
 
     worker.say({

@@ -10,6 +10,8 @@ import { REPORT_NAME, RESERVED_NAMES } from "../../core/reports/config.js";
 import { recoverReports, REPORTS_DIR } from "../../io/reports/read.js";
 
 export const SITE_CACHE_DIR = fileURLToPath(new URL("../../.observablehq/cache/", import.meta.url));
+/** What every report page is made from: a page cached before its last edit is stale too. */
+const REPORT_TEMPLATE = fileURLToPath(new URL("../../reports/[name].template.md", import.meta.url));
 
 /**
  * Whether `name` is a report's name, by the rule the site's report pages use: anything else under
@@ -40,12 +42,13 @@ export async function forgetCachedReport(
 }
 
 /**
- * Drops the cached outputs of every report published since its page was cached: the CLI does it as it
- * publishes, but a script that publishes through mod.ts does not know of the site. Runs as the site
+ * Drops the cached outputs of every report published since its page was cached (or whose page template
+ * changed since): the CLI does it as it publishes, but a script that publishes through mod.ts does not
+ * know of the site, and Framework reruns a page loader only when the loader file itself changes. Runs as the site
  * starts, before it lists the report pages, so it first restores reports whose publish was interrupted
  * (the data loaders may not write there): a restored report counts as published now.
  */
-export function forgetStaleReports(reportsDir = REPORTS_DIR, cacheDir = SITE_CACHE_DIR): void {
+export function forgetStaleReports(reportsDir = REPORTS_DIR, cacheDir = SITE_CACHE_DIR, template = REPORT_TEMPLATE): void {
   if (!existsSync(reportsDir)) return;
   recoverReports(reportsDir);
   const cachedIndex = join(cacheDir, "data", "reports.json");
@@ -54,8 +57,9 @@ export function forgetStaleReports(reportsDir = REPORTS_DIR, cacheDir = SITE_CAC
     const report = join(reportsDir, name, "report.json");
     if (!existsSync(report)) continue;
     const published = statSync(report).mtimeMs;
-    const stale = (cached: string) => existsSync(cached) && statSync(cached).mtimeMs < published;
-    if (!stale(join(cacheDir, "reports", `${name}.md`)) && !stale(cachedIndex)) continue;
+    const stale = (cached: string, since: number) => existsSync(cached) && statSync(cached).mtimeMs < since;
+    const edited = existsSync(template) ? statSync(template).mtimeMs : 0;
+    if (!stale(join(cacheDir, "reports", `${name}.md`), Math.max(published, edited)) && !stale(cachedIndex, published)) continue;
     dropCached(name, cacheDir);
   }
 }

@@ -156,6 +156,8 @@ export const checks: PageChecks["checks"] = {
     await page.getByRole("spinbutton", { name: "β scale" }).fill("1.5");
     await page.getByRole("radio", { name: "reverse" }).check();
     await page.getByRole("spinbutton", { name: "Noise seed" }).fill("7");
+    // The URL follows the demo made for the last setting: only then is its slider the one to press.
+    await expect.poll(() => new URL(page.url()).search).toContain("seed=7");
     await expect.poll(() => readout(page, "t")).toBe("40 of 40");
     const scrubber = page.locator(".image-diffusion input[type=range]");
     await scrubber.focus();

@@ -2,8 +2,9 @@
  * The reports in the browser. The index (/reports/, in the config's pages) lists every published report
  * in data/reports/; each report page is a parameterized route that the e2e run does not find in
  * `pages`, so these checks follow the index's links to every report and check each page: it renders
- * with no error, draws the loss curves and one sample panel per sampler (or run) × step count, tabulates
- * every row against the floor, and serves downloads that are the published files (same SHA-256; the ONNX
+ * with no error, draws the loss curves and one sample panel per run × sampler × step count it has (a
+ * sweep whose runs share their samplers: per run × step count, for one sampler at a time), tabulates
+ * every run's own rows against the floor, and serves downloads that are the published files (same SHA-256; the ONNX
  * runs in onnxruntime-web, the CSV parses). Expected counts and hashes come from the built copy's
  * data/reports/, which also publishes HOSTILE_REPORT: its config text must show as text, never as code or
  * elements.
@@ -76,14 +77,20 @@ export const checks: PageChecks["checks"] = {
       expect(await main.locator(".observablehq--error").allTextContents(), report.name).toEqual([]);
       expect(await main.locator("h1").innerText()).toBe(oneLine(report.title));
 
-      // Samples: one panel per sampler × step count (a sweep: per run × step count, for one sampler).
+      // Samples: a panel per sample file of each run (seed 0: its samplers × step counts). A sweep whose
+      // runs all have every sampler shows one sampler at a time: a panel per run × step count.
       const sweep = report.runs.length > 1;
-      const panels = (sweep ? report.runs.length : report.samplers.length) * report.steps.length;
+      const samplersOf = (run: Report["runs"][number]) => new Set(run.samples.map((s) => JSON.stringify(s.sampler))).size;
+      const bySampler = sweep && report.runs.every((run) => samplersOf(run) === report.samplers.length);
+      const panels = bySampler
+        ? report.runs.reduce((sum, run) => sum + run.samples.length / samplersOf(run), 0)
+        : report.runs.reduce((sum, run) => sum + run.samples.length, 0);
       await expect.poll(() => circles(page)).toBe(panels * (report.n + BACKGROUND));
+      expect(await main.getByLabel("Sampler", { exact: true }).count()).toBe(bySampler ? 1 : 0);
 
-      // Metrics: the floor row(s), then every run × sampler × step count.
+      // Metrics: the floor row(s), then each run's own rows (its samplers × step counts).
       const floors = new Set(report.runs.map((run) => JSON.stringify(run.quality.floor))).size;
-      const rows = report.runs.length * report.samplers.length * report.steps.length;
+      const rows = report.runs.reduce((sum, run) => sum + run.quality.rows.length, 0);
       expect(await main.locator("table.report-metrics tbody tr").count()).toBe(floors + rows);
       const first = report.runs[0].quality.rows[0];
       const firstRow = main.locator("table.report-metrics tbody tr").nth(floors);
@@ -114,10 +121,15 @@ export const checks: PageChecks["checks"] = {
       const csv = await download(page, `a[download="${report.name}-${run.id}-${samples.file}"]`);
       expect(parsePoints(csv.toString("utf8"), "csv").length).toBe(2 * report.n);
 
-      if (sweep) {
+      // Straightness, where the samples carry it: a row per run × sampler.
+      const straight = report.runs.some((r) => r.samples.some((s) => s.straightness !== undefined));
+      const straightRows = straight ? report.runs.reduce((sum, r) => sum + samplersOf(r), 0) : 0;
+      expect(await main.locator("table.report-straightness tbody tr").count()).toBe(straightRows);
+
+      if (bySampler) {
         // Another sampler redraws the panels with its own samples.
         const before = await page.locator('svg[aria-label="samples"] circle').evaluateAll((cs) => cs.map((c) => c.getAttribute("cx")).join());
-        await main.getByLabel("Sampler").selectOption({ index: 1 });
+        await main.getByLabel("Sampler", { exact: true }).selectOption({ index: 1 });
         await expect.poll(() =>
           page.locator('svg[aria-label="samples"] circle').evaluateAll((cs) => cs.map((c) => c.getAttribute("cx")).join())
         ).not.toBe(before);
