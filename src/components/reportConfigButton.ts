@@ -8,17 +8,13 @@ import { parseReportConfig, type ReportConfigInput } from "../core/reports/confi
 import { SAMPLER_NAMES } from "../core/settings.js";
 import type { TrainConfigInput } from "../core/training/config.js";
 import { saveFile } from "./saveFile.js";
+import { slug } from "./slug.js";
 
 /** A config to offer, or why there is none. */
 export type ReportConfigSource = { config: ReportConfigInput } | { reason: string };
 
 /** The sampling step counts of the committed reports. */
 export const REPORT_STEPS = [10, 50, 1000] as const;
-
-/** A slug from words: lowercase a-z, 0-9 and single dashes. */
-export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-}
 
 /**
  * The report of a Train-page run: its training config as the page trains it, evaluated as the

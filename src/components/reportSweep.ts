@@ -2,6 +2,9 @@
  * A sweep's metrics chart: one metric against the swept value, a line per sampler, a panel per step
  * count, each point the mean over the seeds with a ± 1 standard deviation bar, and the floor (the
  * metric between independent draws of the data) as a dashed line.
+ *
+ * Each panel has its own y axis: a sampler that diverges at few steps (SWD of 10⁵ at 10 steps with the
+ * largest β_T) would otherwise flatten the panels where every sampler lies within 0.03 … 0.06.
  */
 
 import * as Plot from "@observablehq/plot";
@@ -40,7 +43,8 @@ export interface SweepChartOptions {
   document?: Document;
 }
 
-export function sweepChart(runs: SweepRun[], options: SweepChartOptions = {}): SVGSVGElement | HTMLElement {
+/** The sweep's colour legend over a row of panels, one per step count, each with its own y axis. */
+export function sweepChart(runs: SweepRun[], options: SweepChartOptions = {}): HTMLElement {
   const {
     metric = "swd",
     xLabel = "swept value",
@@ -65,24 +69,50 @@ export function sweepChart(runs: SweepRun[], options: SweepChartOptions = {}): S
   const values = runs.map((run) => run.value);
   const stepLabels = [...new Set(points.map((p) => p.steps))];
   const samplers = [...new Set(points.map((p) => p.sampler))];
-  return Plot.plot({
-    document,
-    width,
-    height,
-    marginLeft: 56,
-    marginBottom: 40,
-    x: { type: "point", domain: values, label: xLabel, padding: 0.4 },
-    y: log
-      ? { type: "log", label: SWEEP_METRIC_LABELS[metric], grid: true, tickFormat: logTickFormat }
-      : { label: SWEEP_METRIC_LABELS[metric], grid: true, zero: metric === "precision" || metric === "coverage" },
-    fx: { domain: stepLabels, label: null },
-    color: { legend: true, label: "sampler", domain: samplers },
-    marks: [
-      // The floor under every panel: a dashed step through each run's own floor (equal unless the data is swept).
-      Plot.lineY(floors, { x: "value", y: "floor", strokeDasharray: "4 3", strokeOpacity: 0.6, curve: "step" }),
-      Plot.ruleX(points, { x: "value", y1: "low", y2: "high", fx: "steps", stroke: "sampler", strokeOpacity: 0.7 }),
-      Plot.line(points, { x: "value", y: "mean", fx: "steps", z: "sampler", stroke: "sampler", strokeWidth: 1.2 }),
-      Plot.dot(points, { x: "value", y: "mean", fx: "steps", fill: "sampler", r: 3, tip: true }),
-    ],
-  });
+  const color = { label: "sampler", domain: samplers };
+  const chart = document.createElement("div");
+  chart.className = "sweep-chart";
+  // Plot.legend takes a document like Plot.plot (createContext), though its types do not say so.
+  const legend = { document, color };
+  chart.append(Plot.legend(legend) as Node);
+  const note = document.createElement("p");
+  note.className = "muted";
+  note.style.cssText = "margin: 0 0 0.5rem; font-size: 12px;";
+  note.textContent = "Each panel has its own y axis. Dashed: the floor.";
+  chart.append(note);
+  const row = document.createElement("div");
+  row.style.cssText = "display: flex; flex-wrap: wrap; gap: 0 8px;";
+  // As many panels to a row as fit at 200 px or more (one on a phone), filling the width.
+  const perRow = Math.max(1, Math.min(stepLabels.length, Math.floor((width + 8) / 208)));
+  const panelWidth = Math.floor((width - 8 * (perRow - 1)) / perRow);
+  for (const steps of stepLabels) {
+    const own = points.filter((p) => p.steps === steps);
+    const panel = document.createElement("figure");
+    panel.style.cssText = "margin: 0; max-width: none;";
+    const caption = document.createElement("figcaption");
+    caption.style.cssText = "text-align: center; font: 12px var(--sans-serif, sans-serif);";
+    caption.textContent = steps;
+    panel.append(caption, Plot.plot({
+      document,
+      width: panelWidth,
+      height,
+      marginLeft: 56,
+      marginBottom: 40,
+      x: { type: "point", domain: values, label: xLabel, padding: 0.4 },
+      y: log
+        ? { type: "log", label: SWEEP_METRIC_LABELS[metric], grid: true, tickFormat: logTickFormat }
+        : { label: SWEEP_METRIC_LABELS[metric], grid: true, zero: metric === "precision" || metric === "coverage" },
+      color,
+      marks: [
+        // The floor: a dashed step through each run's own floor (equal unless the data is swept).
+        Plot.lineY(floors, { x: "value", y: "floor", strokeDasharray: "4 3", strokeOpacity: 0.6, curve: "step" }),
+        Plot.ruleX(own, { x: "value", y1: "low", y2: "high", stroke: "sampler", strokeOpacity: 0.7 }),
+        Plot.line(own, { x: "value", y: "mean", z: "sampler", stroke: "sampler", strokeWidth: 1.2 }),
+        Plot.dot(own, { x: "value", y: "mean", fill: "sampler", r: 3, tip: true }),
+      ],
+    }) as Node);
+    row.append(panel);
+  }
+  chart.append(row);
+  return chart;
 }

@@ -5,18 +5,23 @@
  * the costly work for the rest of the visit: each model's prepared training set, each floor, and each
  * panel by the settings that decide it, so a change re-samples only the panels it changed.
  * `panelGrid`, `panelMetricsTable` and `panelFigures` draw a view.
+ *
+ * Each sampled panel colours its points by where they end along the spiral, as the Trajectories page
+ * does: the position along the training data's curve (core/curvePosition.ts) of each sample's nearest
+ * training point. A model trained on other data has no spiral to colour along: its points are plain.
  */
 
+import { curvePositions, nearestIndices } from "../core/curvePosition.js";
 import { makeDataset } from "../core/datasets.js";
 import type { FloatBundle } from "../core/floatBundle.js";
 import { datasetFloor, evaluate, type Metrics, prepareReference, type PreparedReference } from "../core/metrics.js";
 import { metricsTable } from "./metricsTable.js";
-import { angles, pointCloud } from "./pointCloud.js";
 import type { RunProgress } from "./runProgress.js";
 import { saveFile } from "./saveFile.js";
 import type { DatasetConfig, ModelChoice, OpenModel } from "./samplingModels.js";
 import { samplePanels } from "./samplingRunner.js";
 import { samplesCsv, type SamplingSettings } from "./samplingState.js";
+import { trajectoryFrame } from "./trajectoryFrame.js";
 
 export interface PanelView {
   steps: number;
@@ -28,7 +33,8 @@ export interface PanelView {
    */
   samples?: Float64Array;
   done?: number;
-  xT?: Float64Array;
+  /** Where each sample ends along the spiral (0 … 1); none while the points are on their way, or off a spiral. */
+  end?: Float64Array;
   /** Sampling time, for panels sampled in the browser. */
   ms?: number;
   metrics?: Metrics;
@@ -41,6 +47,8 @@ export interface SamplingView {
   floor: Metrics;
   /** The training set drawn behind the samples; none after a failure. */
   data?: Float64Array;
+  /** Whether the panels colour points by where they end: the model's training data is a spiral. */
+  byEnd: boolean;
 }
 
 /** The view sampled at build time. */
@@ -53,13 +61,11 @@ export interface BuildView {
   panels: PanelView[];
 }
 
-/** The build's panels from its float bundle: one x_T for all, and the samples as samples-<steps>. */
+/** The build's panels from its float bundle, the samples as samples-<steps>. */
 export function buildPanels(bundle: FloatBundle<{ panels: { steps: number; metrics: Metrics }[] }>): PanelView[] {
-  const xT = Float64Array.from(bundle.arrays.xT);
   return bundle.meta.panels.map(({ steps, metrics }) => ({
     steps,
     metrics,
-    xT,
     state: "precomputed",
     samples: Float64Array.from(bundle.arrays[`samples-${steps}`]),
   }));
@@ -75,6 +81,14 @@ export function isBuildView(settings: SamplingSettings, build: BuildView["settin
 }
 
 const stepsLabel = (steps: number) => `${steps} step${steps === 1 ? "" : "s"}`;
+
+/**
+ * Where each sample ends along the training data's spiral, through its nearest training point, given
+ * `positions`, the training points' own (curvePositions of the data).
+ */
+export function endPositions(samples: Float64Array, data: Float64Array, positions: Float64Array): Float64Array {
+  return Float64Array.from(nearestIndices(samples, data), (i) => positions[i]);
+}
 
 export interface SamplingRunsOptions {
   openModel: (choice: ModelChoice) => Promise<OpenModel>;
@@ -112,15 +126,39 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
     sampled.set(key, panel);
     if (sampled.size > PANEL_CACHE_SIZE) sampled.delete(sampled.keys().next().value!);
   };
-  build.panels.forEach((panel) => remember(panelKey({ ...build.settings, model: "default" }, panel.steps), panel));
   const buildData = (() => {
     const { name, ...dataset } = build.dataset;
     return makeDataset(name, dataset);
   })();
+  // The training points' positions along the spiral, by training set; null for data that is no spiral,
+  // or a spiral too sparse for its neighbour graph to hold together (curvePositions refuses it).
+  const curves = new WeakMap<Float64Array, Float64Array | null>();
+  function curveOf(dataset: DatasetConfig, data: Float64Array): Float64Array | null {
+    if (!curves.has(data)) {
+      let positions: Float64Array | null = null;
+      if (dataset.name === "spiral") {
+        try {
+          positions = curvePositions(data);
+        } catch (error) {
+          if (!(error instanceof RangeError)) throw error;
+        }
+      }
+      curves.set(data, positions);
+    }
+    return curves.get(data)!;
+  }
+  function endsOf(samples: Float64Array, dataset: DatasetConfig, data: Float64Array): Float64Array | undefined {
+    const positions = curveOf(dataset, data);
+    return positions ? endPositions(samples, data, positions) : undefined;
+  }
+  const buildByEnd = curveOf(build.dataset, buildData) !== null;
+  const buildPanels = build.panels.map((panel) => ({ ...panel, end: endsOf(panel.samples!, build.dataset, buildData) }));
+  buildPanels.forEach((panel) => remember(panelKey({ ...build.settings, model: "default" }, panel.steps), panel));
   const references = new Map<ModelChoice, PreparedReference>();
   const floors = new Map<string, Metrics>();
-  // What the panels showed last, to keep on screen while a new run samples them.
+  // What the panels showed last, and whether by end, to keep on screen while a new run samples them.
   let shown: PanelView[] | undefined;
+  let shownByEnd = buildByEnd;
 
   function referenceFor(open: OpenModel): PreparedReference {
     if (!references.has(open.choice)) references.set(open.choice, prepareReference(open.data));
@@ -151,12 +189,11 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
     const keys = within.steps.map((k) => panelKey(within, k));
     // Panels sampled before with these settings come back at once; the others keep the last samples, greyed.
     let panels: PanelView[] = within.steps.map((k, i) =>
-      sampled.get(keys[i]) ?? { steps: k, state: "pending", samples: shown?.[i]?.samples, xT: shown?.[i]?.xT }
+      sampled.get(keys[i]) ?? { steps: k, state: "pending", samples: shown?.[i]?.samples, end: shown?.[i]?.end }
     );
     const missing = panels.flatMap((panel, i) => (panel.state === "pending" ? [i] : []));
-    // x_T depends on the seed and n only: a panel kept from earlier has this run's, to colour points on the way.
-    const knownXT = panels.find((panel) => panel.state !== "pending")?.xT;
-    const showPanels = (status: SamplingView["status"]) => show({ status, panels, n, floor, data: open.data });
+    const byEnd = curveOf(open.dataset, open.data) !== null;
+    const showPanels = (status: SamplingView["status"]) => show({ status, panels, n, floor, data: open.data, byEnd });
     showPanels("running");
     progress.say(`Sampling with ${open.engine}…`);
     const started = performance.now();
@@ -167,14 +204,16 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
         settings: { ...within, steps: missing.map((i) => within.steps[i]) },
         signal,
         onProgress: (done, total) => progress.update(done, total),
-        onPartial: (j, x, done, xT) => {
+        // Points on their way have no end yet: they are drawn plain until their panel is done.
+        onPartial: (j, x, done) => {
           const i = missing[j];
-          panels = panels.map((p, k) => (k === i ? { ...p, samples: x, done, xT: xT ?? knownXT } : p));
+          panels = panels.map((p, k) => (k === i ? { ...p, samples: x, done, end: undefined } : p));
           showPanels("running");
         },
-        onPanel: (j, panel, xT) => {
+        onPanel: (j, panel) => {
           const i = missing[j];
-          const view: PanelView = { ...panel, xT, state: "sampled", metrics: evaluate(panel.samples, reference) };
+          const end = endsOf(panel.samples, open.dataset, open.data);
+          const view: PanelView = { ...panel, end, state: "sampled", metrics: evaluate(panel.samples, reference) };
           remember(keys[i], view);
           panels = panels.map((p, k) => (k === i ? view : p));
           showPanels("running");
@@ -182,6 +221,7 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
       });
     }
     shown = panels;
+    shownByEnd = byEnd;
     showPanels("done");
     const fresh = missing.map((i) => panels[i]);
     const times = fresh.map((p) => `${stepsLabel(p.steps)} in ${Math.round(p.ms!)} ms`).join(", ");
@@ -196,8 +236,9 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
   return {
     async run(settings, show, signal) {
       if (isBuildView(settings, build.settings)) {
-        shown = build.panels;
-        show({ status: "precomputed", panels: build.panels, n: settings.n, floor: build.floor, data: buildData });
+        shown = buildPanels;
+        shownByEnd = buildByEnd;
+        show({ status: "precomputed", panels: buildPanels, n: settings.n, floor: build.floor, data: buildData, byEnd: buildByEnd });
         progress.finish("Showing the view sampled at build time with these settings. Change any control to sample in your browser.");
         return;
       }
@@ -208,11 +249,11 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
           progress.abandon(); // a newer run has taken over
           // Framework computes the newer run only once this one has a value: a run aborted before its
           // first (while onnxruntime loads) must still give one, or every later run waits for it forever.
-          show({ status: "abandoned", panels: shown ?? [], n: settings.n, floor: build.floor, data: buildData });
+          show({ status: "abandoned", panels: shown ?? [], n: settings.n, floor: build.floor, data: buildData, byEnd: shownByEnd });
           return;
         }
         progress.fail(`Sampling failed: ${(error as Error).message}`);
-        show({ status: "failed", panels: shown ?? [], n: settings.n, floor: build.floor, data: undefined });
+        show({ status: "failed", panels: shown ?? [], n: settings.n, floor: build.floor, data: undefined, byEnd: shownByEnd });
       }
     },
   };
@@ -220,7 +261,7 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
 
 /**
  * Each panel's figure, by its samples and size: a new view redraws only the panels that changed. The
- * colour of a point is its angle in x_T, the same start in every panel; grey is the training data.
+ * colour of a point is where it ends along the spiral (endColor.ts); grey is the training data.
  */
 export function panelFigures(options: { document?: Document } = {}): (panel: PanelView, data: Float64Array | undefined, width: number) => Element {
   const figures = new WeakMap<Float64Array, Map<number, Element>>();
@@ -231,8 +272,8 @@ export function panelFigures(options: { document?: Document } = {}): (panel: Pan
     if (!figures.has(samples)) figures.set(samples, new Map());
     const bySize = figures.get(samples)!;
     if (!bySize.has(size)) {
-      bySize.set(size, pointCloud(samples, {
-        hue: panel.xT && angles(panel.xT),
+      bySize.set(size, trajectoryFrame(samples, {
+        end: panel.end,
         background: data,
         size,
         extent: 2.2,

@@ -66,14 +66,13 @@ export interface PanelRunOptions {
   signal?: AbortSignal;
   /** Steps done and to do, over all panels. */
   onProgress?: (done: number, total: number) => void;
-  /** Each panel as soon as it is sampled (with the shared x_T). */
-  onPanel?: (index: number, panel: PanelResult, xT: Float64Array) => void;
+  /** Each panel as soon as it is sampled. */
+  onPanel?: (index: number, panel: PanelResult) => void;
   /**
    * A panel's points on the way, every `partialMs` (default 400) once the panel has run that long, so a
-   * long run draws as it goes (each drawing costs the page a few dozen ms); with the shared x_T once an
-   * earlier panel has given it.
+   * long run draws as it goes (each drawing costs the page a few dozen ms).
    */
-  onPartial?: (index: number, x: Float64Array, done: number, xT: Float64Array | undefined) => void;
+  onPartial?: (index: number, x: Float64Array, done: number) => void;
   partialMs?: number;
   sliceMs?: number;
 }
@@ -82,13 +81,12 @@ export interface PanelRunOptions {
  * Samples every panel from the same x_T (sample() draws it first from the seed, whatever the step
  * count), fewest steps first as given. Rejects with the signal's reason when aborted.
  */
-export async function samplePanels(options: PanelRunOptions): Promise<{ xT: Float64Array; panels: PanelResult[] }> {
+export async function samplePanels(options: PanelRunOptions): Promise<PanelResult[]> {
   const { schedule, settings, signal, onProgress, onPanel, onPartial, partialMs = 400 } = options;
   const denoiser = yieldingDenoiser(options.denoiser, options.sliceMs);
   const total = settings.steps.reduce((sum, k) => sum + k, 0);
   const panels: PanelResult[] = [];
   let before = 0;
-  let xT: Float64Array = new Float64Array(0);
   for (const [index, steps] of settings.steps.entries()) {
     const start = performance.now();
     let drawn = start;
@@ -107,18 +105,17 @@ export async function samplePanels(options: PanelRunOptions): Promise<{ xT: Floa
         const now = performance.now();
         if (onPartial && done < steps && now - drawn >= partialMs) {
           drawn = now;
-          onPartial(index, x, done, xT.length > 0 ? xT : undefined);
+          onPartial(index, x, done);
         }
       },
     });
     const panel = { steps, samples: result.samples, ms: performance.now() - start };
     before += steps;
-    xT = result.xT;
     panels.push(panel);
-    onPanel?.(index, panel, xT);
+    onPanel?.(index, panel);
     // Let the page draw this panel before the next one starts.
     await macrotask();
     signal?.throwIfAborted();
   }
-  return { xT, panels };
+  return panels;
 }

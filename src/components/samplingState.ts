@@ -12,7 +12,7 @@ import type { DdpmVariance, SamplerName } from "../core/samplers/index.js";
 import type { TrainConfigInput } from "../core/training/config.js";
 import { QUALITY_METRICS } from "./qualityChart.js";
 import type { ReportConfigSource } from "./reportConfigButton.js";
-import { slug } from "./reportConfigButton.js";
+import { slug } from "./slug.js";
 import { samplerLabel, SETTINGS } from "../core/settings.js";
 import { choiceField, type FieldSpec, integerField, settingField, type Specs } from "./urlState.js";
 

@@ -1,7 +1,8 @@
 /**
  * Builds the Observable Framework site in a fresh copy of the project with the network cut off, and
  * checks the output is self-contained: no CDN anywhere in dist/, no import of a Node built-in, Plot bundled from node_modules, the
- * overview and schedules pages built on the shared library, and the overview's JavaScript within budget.
+ * overview and schedules pages built on the shared library, and the overview's and Sampling's JavaScript
+ * within budget (Sampling's without zod).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -70,5 +71,19 @@ describe("observable build, offline", () => {
     // project's own modules (_import/) were 53 KB when flow matching joined the settings registry.
     expect(size(modules.filter((path) => path.startsWith("_import/")))).toBeLessThan(80_000);
     expect(size(modules)).toBeLessThan(620_000);
+  });
+
+  it("keeps zod out of the Sampling page's first view and its JavaScript under 760 KB", () => {
+    const html = readFileSync(join(work, "dist", "sampling.html"), "utf8");
+    const modules = [...html.matchAll(/<link rel="modulepreload" href="\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(modules.some((path) => path.startsWith("_import/components/samplingState."))).toBe(true);
+    // No zod module preloaded, and no preloaded module importing one: the report-config button, which
+    // checks with the CLI's zod-based parser, is imported only once the page has drawn.
+    expect(modules.filter((path) => /zod/i.test(path))).toEqual([]);
+    expect(modules.filter((path) => /_node\/zod@/.test(readFileSync(join(work, "dist", path), "utf8")))).toEqual([]);
+    expect(html).toMatch(/import\("\.\/_import\/components\/reportConfigButton\.[0-9a-f]+\.js"\)/);
+    const size = modules.reduce((sum, path) => sum + statSync(join(work, "dist", path)).size, 0);
+    // 1,181,455 bytes with zod (456,460 of them); 695,377 without it, of which Plot and d3 are about 500 KB.
+    expect(size).toBeLessThan(760_000);
   });
 });

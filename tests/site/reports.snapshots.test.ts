@@ -111,12 +111,27 @@ describe("report components", () => {
     matchSnapshot("reports-straightness.html", table);
   });
 
-  it("charts a sweep's metric against the swept value with ±1 sd bars and the floor", () => {
-    const svg = sweepChart(runs, { document, metric: "swd", xLabel: "betaEnd", width: 500, height: 240 });
-    expect(svg.textContent).toContain("10 steps");
-    expect(svg.textContent).toContain("1000 steps");
-    matchSnapshot("reports-sweep.svg", svg);
+  it("charts a sweep's metric against the swept value with ±1 sd bars and the floor, a panel per step count", () => {
+    const chart = sweepChart(runs, { document, metric: "swd", xLabel: "betaEnd", width: 500, height: 240 });
+    expect([...chart.querySelectorAll("figcaption")].map((caption) => caption.textContent)).toEqual(["10 steps", "1000 steps"]);
+    matchSnapshot("reports-sweep.html", chart);
     expect(() => sweepChart(runs, { document, metric: "fid" as never })).toThrow(/metric must be one of swd, mmd, precision, coverage/);
+  });
+
+  it("gives each panel its own y axis, so a run that diverges at few steps flattens no other panel", () => {
+    // The second run's 10-step SWD at 2×10⁵, as DPM-Solver++ at β_T = 0.08 in the beta-end-sweep report.
+    const diverged = runs.map((run, k) => ({
+      ...run,
+      quality: { ...run.quality, rows: run.quality.rows.map((row) => (k === 1 && row.steps === 10 ? { ...row, metrics: metrics(2e5) } : row)) },
+    }));
+    const chart = sweepChart(diverged, { document, metric: "swd", xLabel: "betaEnd", width: 500, height: 240 });
+    const ticks = [...chart.querySelectorAll("figure")].map((panel) =>
+      [...panel.querySelectorAll('[aria-label="y-axis tick label"] text')].map((text) => text.textContent)
+    );
+    // The 10-step panel reaches 10⁵; the 1000-step panel (0.03 and 0.06, floor 0.02) keeps plain decimals.
+    expect(ticks[0]).toContain("10⁵");
+    expect(ticks[1].length).toBeGreaterThan(0);
+    expect(ticks[1].every((tick) => Number(tick) >= 0.01 && Number(tick) <= 0.1)).toBe(true);
   });
 
   it("lists provenance and weight hashes as text, never as markup", () => {

@@ -20,7 +20,7 @@ import { metricsTable } from "../../src/components/metricsTable.js";
 import { qualityChart, type QualityData } from "../../src/components/qualityChart.js";
 import { runProgress } from "../../src/components/runProgress.js";
 import { samplePanels, yieldingDenoiser } from "../../src/components/samplingRunner.js";
-import { countOutside, trajectoryFrame } from "../../src/components/trajectoryFrame.js";
+import { countOutside, smoothPath, trajectoryFrame } from "../../src/components/trajectoryFrame.js";
 import { matchSnapshot } from "../support/snapshot.js";
 
 const document = new JSDOM("").window.document;
@@ -51,9 +51,9 @@ describe("sampling in a page", () => {
   const data = makeDataset("spiral", { n: 64, seed: 1 });
   const settings = { sampler: "ddim" as const, variance: "betaTilde" as const, eta: 0.5, steps: [3, 7], seed: 5, n: 8 };
 
-  it("gives the same samples as sample() itself, every panel from the same x_T", async () => {
+  it("gives the same samples as sample() itself, every panel from the seed's x_T", async () => {
     const progress: [number, number][] = [];
-    const { xT, panels } = await samplePanels({
+    const panels = await samplePanels({
       schedule,
       denoiser: oracleDenoiser(schedule, data),
       settings,
@@ -63,26 +63,23 @@ describe("sampling in a page", () => {
     for (const [i, steps] of settings.steps.entries()) {
       const direct = await sample({ schedule, denoiser: oracleDenoiser(schedule, data), ...settings, steps });
       expect(panels[i].samples).toEqual(direct.samples);
-      expect(direct.xT).toEqual(xT);
     }
     expect(progress.at(-1)).toEqual([10, 10]);
     expect(progress.map(([done]) => done)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
-  it("hands out each panel's points on the way, with x_T once an earlier panel gave it", async () => {
-    const partials: { index: number; done: number; xT?: Float64Array; x: Float64Array }[] = [];
-    const { xT } = await samplePanels({
+  it("hands out each panel's points on the way", async () => {
+    const partials: { index: number; done: number; x: Float64Array }[] = [];
+    await samplePanels({
       schedule,
       denoiser: oracleDenoiser(schedule, data),
       settings,
       sliceMs: 0,
       partialMs: 0,
-      onPartial: (index, x, done, xT) => partials.push({ index, done, xT, x }),
+      onPartial: (index, x, done) => partials.push({ index, done, x }),
     });
-    // Every step but a panel's last (the panel itself follows), the first panel before x_T is known.
+    // Every step but a panel's last (the panel itself follows).
     expect(partials.map(({ index, done }) => [index, done])).toEqual([[0, 1], [0, 2], [1, 1], [1, 2], [1, 3], [1, 4], [1, 5], [1, 6]]);
-    expect(partials.filter((p) => p.index === 0).every((p) => p.xT === undefined)).toBe(true);
-    for (const partial of partials.filter((p) => p.index === 1)) expect(partial.xT).toEqual(xT);
     const direct = await sample({ schedule, denoiser: oracleDenoiser(schedule, data), ...settings, steps: 7, trajectory: true });
     expect(partials[4].x).toEqual(direct.trajectory!.xt[3]); // the state after 3 of 7 steps
   });
@@ -222,8 +219,22 @@ describe("charts", () => {
     const far = Float64Array.from([...circle.slice(0, 14), 9, -9]);
     expect(countOutside(far)).toBe(1);
     const trails = [0, 4].map((i) => ({ end: ends[i], path: Float64Array.from([2, 2, circle[2 * i], circle[2 * i + 1]]) }));
-    matchSnapshot("trajectories-frame.svg", trajectoryFrame(far, { end: ends, background: circle, trails, size: 240, document }));
+    const frame = trajectoryFrame(far, { end: ends, background: circle, trails, size: 240, document });
+    matchSnapshot("trajectories-frame.svg", frame);
     expect(() => trajectoryFrame(circle, { end: [0.5], document })).toThrow(/end must have one value per point \(8\)/);
+    // Each path ends in a ring around its point.
+    const rings = [...frame.querySelectorAll("circle")].filter((c) => c.getAttribute("r") === "4.5");
+    expect(rings.map((c) => [c.getAttribute("cx"), c.getAttribute("cy"), c.parentElement!.getAttribute("stroke")])).toEqual(
+      [0, 4].map((i) => [frame.querySelectorAll("circle")[8 + i].getAttribute("cx"), frame.querySelectorAll("circle")[8 + i].getAttribute("cy"), "currentColor"]),
+    );
+  });
+
+  it("smooths a path over frames either side, keeping its two ends", () => {
+    // x zigzags 0, 3, 0, 3, 0 while y climbs 0 … 4: the average over one frame either side flattens x.
+    const path = Float64Array.from([0, 0, 3, 1, 0, 2, 3, 3, 0, 4]);
+    expect(Array.from(smoothPath(path, 1))).toEqual([0, 0, 1, 1, 2, 2, 1, 3, 0, 4]);
+    expect(Array.from(smoothPath(path, 0))).toEqual(Array.from(path));
+    expect(() => smoothPath(path, 1.5)).toThrow(/radius must be an integer ≥ 0, got 1.5/);
   });
 
   it("the checkpoint grid, one cell per checkpoint and step count", () => {

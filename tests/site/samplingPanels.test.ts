@@ -2,10 +2,12 @@
  * The Sampling page's panels outside the browser: which settings show the build's view, a run's views
  * from pending to done (against sample() and evaluate() directly), the work kept between runs (floors,
  * prepared training sets), step counts clamped to a model's T, a run that a newer one aborts (before and
- * after its model opens), a failed run, and the panels, figures and metrics table drawn in jsdom.
+ * after its model opens), a failed run, the colour by where each sample ends (none for a model of other
+ * data than the spiral), and the panels, figures and metrics table drawn in jsdom.
  */
 import { JSDOM } from "jsdom";
 import { describe, expect, it, vi } from "vitest";
+import { curvePositions } from "../../src/core/curvePosition.js";
 import { makeDataset } from "../../src/core/datasets.js";
 import { decodeBundle, encodeBundle } from "../../src/core/floatBundle.js";
 import { datasetFloor, evaluate, type Metrics, prepareReference } from "../../src/core/metrics.js";
@@ -16,6 +18,7 @@ import { runProgress } from "../../src/components/runProgress.js";
 import {
   type BuildView,
   buildPanels,
+  endPositions,
   isBuildView,
   panelFigures,
   panelGrid,
@@ -35,6 +38,7 @@ const schedule = makeSchedule({ kind: "linear", T: 20, betaStart: 1e-3, betaEnd:
 const buildSettings = { sampler: "ddpm" as const, variance: "betaTilde" as const, eta: 0, steps: [1, 3, 8], seed: 0, n: 16 };
 // A stand-in: the runs must hand this very object out wherever the build's floor applies.
 const buildFloor: Metrics = { swd: 0.1, mmd: 0.01, precision: 0.9, coverage: 0.5 };
+const positions = curvePositions(data);
 
 function bundle(steps: number[]) {
   const xT = Array.from({ length: 2 * buildSettings.n }, (_, i) => Math.sin(i));
@@ -65,10 +69,9 @@ function setup(open: (choice: ModelChoice) => Promise<OpenModel> = (choice) => P
 const settingsWith = (change: Partial<SamplingSettings>): SamplingSettings => ({ model: "default", ...buildSettings, ...change });
 
 describe("the build's view", () => {
-  it("decodes the build's panels, all from one x_T", () => {
+  it("decodes the build's panels", () => {
     const panels = buildPanels(bundle([1, 3]));
     expect(panels.map((p) => `${p.steps} ${p.state} ${p.metrics?.swd}`)).toEqual(["1 precomputed 1", "3 precomputed 0.3333333333333333"]);
-    expect(panels[0].xT).toBe(panels[1].xT);
     expect(panels[1].samples).toBeInstanceOf(Float64Array);
     expect(Array.from(panels[1].samples!.subarray(0, 2))).toEqual([Math.fround(Math.sin(0) / 3), Math.fround(Math.sin(1) / 3)]);
   });
@@ -98,7 +101,10 @@ describe("the build's view", () => {
     const [view, ...more] = await views(settingsWith({ eta: 0.3 }));
     expect(more).toEqual([]);
     expect(view.status).toBe("precomputed");
-    expect(view.panels).toBe(build.panels);
+    // The build's samples, each coloured by where it ends: its nearest training point's place on the spiral.
+    expect(view.panels.map((p) => p.samples)).toEqual(build.panels.map((p) => p.samples));
+    for (const panel of view.panels) expect(panel.end).toEqual(endPositions(panel.samples!, data, positions));
+    expect(view.byEnd).toBe(true);
     expect(view.floor).toBe(buildFloor);
     expect(view.data).toEqual(data);
     expect(opened).not.toHaveBeenCalled();
@@ -122,12 +128,13 @@ describe("a run in the browser", () => {
     ]);
     // Until sampled, a panel keeps what was drawn before.
     shown[0].panels.forEach((panel, i) => expect(panel.samples).toBe(build.panels[i].samples));
+    expect(shown[0].panels[0].end).toHaveLength(buildSettings.n);
     const done = shown.at(-1)!;
     const reference = prepareReference(data);
     for (const [i, steps] of settings.steps.entries()) {
       const direct = await sample({ schedule, denoiser: oracleDenoiser(schedule, data), ...settings, steps });
       expect(done.panels[i].samples).toEqual(direct.samples);
-      expect(done.panels[i].xT).toEqual(direct.xT);
+      expect(done.panels[i].end).toEqual(endPositions(direct.samples, data, positions));
       expect(done.panels[i].metrics).toEqual(evaluate(direct.samples, reference));
     }
     // The build's training set at the build's n: its floor, not a new one.
@@ -158,6 +165,27 @@ describe("a run in the browser", () => {
     // The build's panels count as sampled: changing one step count from the build view samples one panel.
     const fromBuild = await views(settingsWith({ steps: [1, 3, 9] }));
     expect(fromBuild[0].panels.map((p) => p.state)).toEqual(["precomputed", "precomputed", "pending"]);
+  });
+
+  it("leaves the points of a model of other data than the spiral uncoloured", async () => {
+    const moons = makeDataset("moons", { n: 64, seed: 1 });
+    const { views } = setup((choice) =>
+      Promise.resolve({ ...openModel(choice), dataset: { name: "moons", n: 64, seed: 1 }, data: moons, denoiser: oracleDenoiser(schedule, moons) })
+    );
+    const done = (await views(settingsWith({ model: "session" }))).at(-1)!;
+    expect(done.byEnd).toBe(false);
+    expect(done.panels.map((p) => p.end)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("leaves them uncoloured too for a spiral of too few points to trace (curvePositions refuses 8)", async () => {
+    const sparse = makeDataset("spiral", { n: 8, seed: 1 });
+    const { progress, views } = setup((choice) =>
+      Promise.resolve({ ...openModel(choice), dataset: { name: "spiral", n: 8, seed: 1 }, data: sparse, denoiser: oracleDenoiser(schedule, sparse) })
+    );
+    const done = (await views(settingsWith({ model: "session" }))).at(-1)!;
+    expect(progress.element.dataset.state).toBe("done");
+    expect(done.byEnd).toBe(false);
+    expect(done.panels.map((p) => p.end)).toEqual([undefined, undefined, undefined]);
   });
 
   it("computes a floor once per training set and n", async () => {
@@ -223,7 +251,7 @@ describe("cancelling and failing", () => {
   it("says why a run failed", async () => {
     const { progress, views } = setup(() => Promise.reject(new RangeError("no model was trained in this tab")));
     const shown = await views(settingsWith({ model: "session" }));
-    expect(shown).toEqual([{ status: "failed", panels: [], n: 16, floor: buildFloor, data: undefined }]);
+    expect(shown).toEqual([{ status: "failed", panels: [], n: 16, floor: buildFloor, data: undefined, byEnd: true }]);
     expect(progress.element.dataset.state).toBe("failed");
     expect(progress.element.textContent).toBe("Sampling failed: no model was trained in this tab");
   });
@@ -232,11 +260,11 @@ describe("cancelling and failing", () => {
 describe("drawing the panels", () => {
   const samples = Float64Array.from([0.5, -0.25, 1, 2]);
   const panels: PanelView[] = [
-    { steps: 1, state: "sampled", samples, xT: samples, ms: 12.6, metrics: buildFloor },
-    { steps: 50, state: "pending", samples, xT: samples },
+    { steps: 1, state: "sampled", samples, end: Float64Array.from([0, 1]), ms: 12.6, metrics: buildFloor },
+    { steps: 50, state: "pending", samples },
     { steps: 1000, state: "pending" },
   ];
-  const view: SamplingView = { status: "running", panels, n: 2, floor: buildFloor, data };
+  const view: SamplingView = { status: "running", panels, n: 2, floor: buildFloor, data, byEnd: true };
 
   it("gives each panel its state, caption and CSV button, and a figure once it has samples", () => {
     const figure = vi.fn((_panel: PanelView) => document.createElement("svg"));
@@ -290,6 +318,11 @@ describe("drawing the panels", () => {
     expect(figureOf(panels[0], data, 500)).toBe(figureOf(panels[0], data, 900));
     expect(figureOf({ ...panels[0], samples: samples.slice() }, data, 300)).not.toBe(first);
     expect(first.getAttribute("aria-description")).toBe("2 samples after 1 steps");
+    // Coloured by end (centre and tip: two colours), or with no end yet in the figure's text colour (no fill of their own).
+    const fills = (figure: Element) => [...figure.querySelectorAll("circle")].slice(-2).map((c) => c.getAttribute("fill") ?? c.parentElement!.getAttribute("fill"));
+    expect(new Set(fills(first)).size).toBe(2);
+    expect(fills(first)).not.toContain(null);
+    expect(fills(figureOf({ ...panels[1], samples: samples.slice() }, data, 300))).toEqual([null, null]);
     expect(() => figureOf(panels[2], data, 300)).toThrow(/the 1000 steps panel has no samples/);
   });
 

@@ -116,8 +116,8 @@ export interface DefaultViewMeta {
 }
 
 /**
- * The sampling page's default view: the three panels from one x_T. Arrays: xT, then samples-<steps>
- * for each panel, interleaved points.
+ * The sampling page's default view: the three panels from one x_T. Arrays: samples-<steps> for each
+ * panel, interleaved points.
  */
 export async function defaultSamplingView(): Promise<Uint8Array> {
   const model = await defaultCheckpoint();
@@ -130,7 +130,6 @@ export async function defaultSamplingView(): Promise<Uint8Array> {
     const panels: PanelMeta[] = [];
     for (const k of steps) {
       const result = await sample({ schedule: model.schedule, denoiser, sampler, variance, eta, steps: k, n, seed });
-      arrays.xT ??= result.xT;
       arrays[`samples-${k}`] = result.samples;
       panels.push({ steps: k, metrics: evaluate(result.samples, reference) });
     }

@@ -12,10 +12,10 @@ export const path = "/trajectories";
 
 const output = (page: Page) => page.locator(".frame-scrubber output").innerText();
 
-/** Positions of the coloured points in the x_t panel (the last dot mark). */
+/** Positions of the coloured points in the x_t panel (the last dot mark but the rings at the paths' ends). */
 function dots(page: Page): Promise<string[]> {
   return page.locator(".trajectory-xt svg").first().evaluate((svg) => {
-    const groups = [...svg.querySelectorAll("g[aria-label=dot]")];
+    const groups = [...svg.querySelectorAll("g[aria-label=dot]")].filter((g) => !g.querySelector(".path-ends"));
     return [...groups.at(-1)!.querySelectorAll("circle")].map((c) => `${c.getAttribute("cx")},${c.getAttribute("cy")}`);
   });
 }
