@@ -17,9 +17,8 @@ import { SHARDS_SETTING } from "../src/core/reports/config.js";
 import { sha256Hex } from "../src/core/hash.js";
 import { reportHash } from "../src/io/reports/document.js";
 import { PROJECT_ROOT } from "../src/io/reports/provenance.js";
-import { readReportConfig } from "../src/io/reports/read.js";
+import { readReportConfigs, reportConfigFiles } from "../src/io/reports/read.js";
 import { parseFlags, settingFlag, UsageError } from "./cli/flags.js";
-import { reportConfigFiles } from "./cli/report.js";
 
 /** Shards of a report with no --shards: a runner each, within what a free account runs at once. */
 export const MAX_SHARDS = 8;
@@ -37,18 +36,11 @@ async function plan(args: string[]) {
   if (files.length === 0) throw new UsageError("no report configs (reports/*.json) to plan");
   const include = [];
   const hashes: string[] = [];
-  // Two configs of one name would publish into one folder and upload artifacts of one name.
-  const fileOfName = new Map<string, string>();
-  for (const file of files) {
-    let config;
-    try {
-      config = await readReportConfig(file);
-    } catch (error) {
-      throw new UsageError(`--config ${(error as Error).message}`);
-    }
-    const twin = fileOfName.get(config.name);
-    if (twin !== undefined) throw new UsageError(`${file} and ${twin} both name the report ${config.name}: give each report its own name`);
-    fileOfName.set(config.name, file);
+  // Two configs of one name (refused) would also upload artifacts of one name.
+  const configs = await readReportConfigs(files).catch((error) => {
+    throw new UsageError(`--config ${(error as Error).message}`);
+  });
+  for (const [file, config] of configs) {
     const hash = await reportHash(config);
     hashes.push(`${config.name} ${hash}`);
     const count = Math.min(given.shards ?? config.shards ?? MAX_SHARDS, config.runs.length);

@@ -1,20 +1,14 @@
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/io/reports/provenance.js";
 import { assembleReport, buildReport, type BuildReportOptions, type BuildReportResult } from "../../src/io/reports/build.js";
 import type { ReportProgress } from "../../src/io/reports/pool.js";
-import { readReportConfig, recoverReports } from "../../src/io/reports/read.js";
+import { readReportConfigs, recoverReports, REPORT_CONFIGS_DIR, reportConfigFiles } from "../../src/io/reports/read.js";
 import { checkShardOut, parseShard, type Shard } from "../../src/io/reports/shards.js";
 import { forgetCachedReport } from "../../src/data/views/siteCache.js";
-import type { ReportConfig } from "../../src/core/reports/config.js";
 import { integer } from "../../src/core/settings.js";
 import { defineCommand } from "./command.js";
 import { settingFlag, UsageError } from "./flags.js";
 import { checkFolderFlag } from "./files.js";
 import { catchStopSignals, STOP_SIGNALS } from "./common.js";
-
-/** The committed report configs that --all builds. */
-export const REPORT_CONFIGS_DIR = join(PROJECT_ROOT, "reports");
 
 /** One stderr line per tenth of each run's training and per finished stage: parallel runs interleave. */
 function progressLog(name: string) {
@@ -35,12 +29,6 @@ function progressLog(name: string) {
       console.error(`${run}: done (${event.trained ? `trained in ${train.toFixed(1)} s` : "from the run cache"}, evaluated in ${evaluate.toFixed(1)} s)`);
     }
   };
-}
-
-/** The committed report configs, reports/*.json, by name. */
-export async function reportConfigFiles(): Promise<string[]> {
-  const names = await readdir(REPORT_CONFIGS_DIR).catch(() => [] as string[]);
-  return names.filter((name) => name.endsWith(".json")).sort().map((name) => join(REPORT_CONFIGS_DIR, name));
 }
 
 async function allConfigs(): Promise<string[]> {
@@ -103,19 +91,9 @@ export const reportCommand = defineCommand({
     for (const name of recoverReports(flags["reports-dir"]).recovered) await forgetCachedReport(name, flags["reports-dir"]);
     const files = flags.config === undefined ? await allConfigs() : [flags.config];
     // Every config is validated before anything is built.
-    const configs: [string, ReportConfig][] = [];
-    for (const file of files) {
-      let config: ReportConfig;
-      try {
-        config = await readReportConfig(file);
-      } catch (error) {
-        throw new UsageError(`--config ${(error as Error).message}`);
-      }
-      // Two configs of one name would publish, one over the other, into one folder.
-      const twin = configs.find(([, other]) => other.name === config.name);
-      if (twin !== undefined) throw new UsageError(`${file} and ${twin[0]} both name the report ${config.name}: give each report its own name`);
-      configs.push([file, config]);
-    }
+    const configs = await readReportConfigs(files).catch((error) => {
+      throw new UsageError(`--config ${(error as Error).message}`);
+    });
     const stop = catchStopSignals();
     const reports: BuildReportResult[] = [];
     try {

@@ -32,25 +32,14 @@ import { asidePath, holdNewFolder, publishDir, siblingPath, sweepPublished } fro
 import { loadCheckpoint } from "../../src/io/runStore.js";
 import { chisel, chiselProcess, root } from "../support/cli.js";
 import { deterministicReport } from "../support/reportFields.js";
+import { tinyReportInput } from "../support/tinyReport.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "chisel-reports-"));
 const runsDir = join(scratch, "runs");
 /** The first build's report.json, which later builds of the same runs are compared with. */
 let firstReport: Report;
 
-function tiny(overrides: Partial<ReportConfigInput> = {}): ReportConfigInput {
-  return {
-    name: "tiny",
-    title: "A tiny sweep",
-    train: { dataset: { n: 256 }, schedule: { T: 50 }, training: { steps: 40, batch: 64 } },
-    sweep: { "training.seed": [0, 1] },
-    samplers: [{ sampler: "ddim" }, { sampler: "dpm-solver++" }],
-    steps: [5, 50],
-    seeds: [0, 1],
-    n: 64,
-    ...overrides,
-  };
-}
+const tiny = tinyReportInput;
 
 /** A tiny sweep of the two objectives on the same data, network and budget (flow matching keeps the default schedule). */
 function flowTiny(overrides: Partial<ReportConfigInput> = {}): ReportConfigInput {

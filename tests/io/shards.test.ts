@@ -10,28 +10,20 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseReportConfig, type ReportConfigInput } from "../../src/core/reports/config.js";
+import { parseReportConfig } from "../../src/core/reports/config.js";
 import type { Report } from "../../src/core/reports/report.js";
 import { assembleReport, buildReport } from "../../src/io/reports/build.js";
 import type { ShardDocument } from "../../src/io/reports/shards.js";
 import { chisel, root } from "../support/cli.js";
 import { deterministicReport } from "../support/reportFields.js";
+import { tinyReportInput } from "../support/tinyReport.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "chisel-shards-"));
 const runsDir = join(scratch, "runs");
 const built = join(scratch, "built");
 
 /** A two-run sweep, a few training steps each: shard 1/2 builds run-0, shard 2/2 builds run-1. */
-const INPUT: ReportConfigInput = {
-  name: "tiny",
-  title: "A tiny sweep",
-  train: { dataset: { n: 256 }, schedule: { T: 50 }, training: { steps: 40, batch: 64 } },
-  sweep: { "training.seed": [0, 1] },
-  samplers: [{ sampler: "ddim" }, { sampler: "dpm-solver++" }],
-  steps: [5, 50],
-  seeds: [0, 1],
-  n: 64,
-};
+const INPUT = tinyReportInput();
 const config = parseReportConfig(INPUT);
 const configFile = join(scratch, "tiny.json");
 

@@ -14,6 +14,14 @@ import { PROJECT_ROOT } from "./provenance.js";
 import { sweepPublished, type SweepResult } from "./publish.js";
 
 export const REPORTS_DIR = join(PROJECT_ROOT, "data", "reports");
+/** The committed report configs, which `chisel report --all` and the publish plan build. */
+export const REPORT_CONFIGS_DIR = join(PROJECT_ROOT, "reports");
+
+/** The committed report configs, reports/*.json, by name. */
+export async function reportConfigFiles(): Promise<string[]> {
+  const names = await readdir(REPORT_CONFIGS_DIR).catch(() => [] as string[]);
+  return names.filter((name) => name.endsWith(".json")).sort().map((name) => join(REPORT_CONFIGS_DIR, name));
+}
 export const REPORT_FILE = "report.json";
 export const CONFIG_FILE = "config.json";
 /** The folder of shards under construction (shards.ts), and the record in each shard's folder. */
@@ -75,6 +83,21 @@ export async function readReportConfig(path: string): Promise<ReportConfig> {
   } catch (error) {
     throw new RangeError(`${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Several report configs, each validated (readReportConfig), refusing two of one name: they would
+ * publish, one over the other, into one folder. Every problem is one RangeError line naming the file.
+ */
+export async function readReportConfigs(files: string[]): Promise<[string, ReportConfig][]> {
+  const configs: [string, ReportConfig][] = [];
+  for (const file of files) {
+    const config = await readReportConfig(file);
+    const twin = configs.find(([, other]) => other.name === config.name);
+    if (twin !== undefined) throw new RangeError(`${file} and ${twin[0]} both name the report ${config.name}: give each report its own name`);
+    configs.push([file, config]);
+  }
+  return configs;
 }
 
 /** A report.json as written (no validation beyond its format tag); errors do not name the file. */
