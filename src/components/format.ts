@@ -28,9 +28,13 @@ export function formatSig(x: number, digits = 3): string {
   if (x === 0) return "0";
   const magnitude = Math.abs(x);
   if (magnitude >= 1e-3 && magnitude < 1e5) return minus(String(Number(x.toPrecision(digits))));
+  return powerForm(x, digits);
+}
+
+/** "4.04×10⁻⁵": `digits` significant digits of the mantissa, trailing zeros dropped. */
+function powerForm(x: number, digits: number): string {
   const [mantissa, exponent] = x.toExponential(digits - 1).split("e");
-  const power = superscript(Number(exponent));
-  return `${minus(String(Number(mantissa)))}×10${power}`;
+  return `${minus(String(Number(mantissa)))}×10${superscript(Number(exponent))}`;
 }
 
 /** A typographic minus sign, as in the page's math. */
@@ -39,12 +43,14 @@ function minus(text: string): string {
 }
 
 /**
- * Tick labels for a log axis: plain decimals ("0.02", "300"), or powers of ten ("10⁻⁴", "2×10⁵") outside
- * 0.001 … 100,000, never SI prefixes, which read as units ("20m" as twenty metres). Plot passes it to the
- * log scale's own tick format, which still leaves all but a few ticks per decade unlabelled.
+ * Tick labels for a log axis: plain decimals ("0.02", "300"), or powers of ten ("10⁻⁴", "2×10⁴") outside
+ * 0.001 … 10,000, never SI prefixes, which read as units ("20m" as twenty metres). The decimals stop a
+ * decade earlier than formatSig's, so that an axis reads "1000, 10⁴, 10⁵" rather than "10000, 10⁵",
+ * and both ends of the decimal range are three zeros. Plot passes it to the log scale's own tick
+ * format, which still leaves all but a few ticks per decade unlabelled.
  */
 export function logTickFormat(x: number): string {
-  const text = formatSig(x, 2);
+  const text = Math.abs(x) >= 1e4 && Number.isFinite(x) ? powerForm(x, 2) : formatSig(x, 2);
   return text.startsWith("1×10") ? text.slice(2) : text;
 }
 

@@ -14,7 +14,7 @@ import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/core/reports/report.js";
 import { headlineChart, type IndexEntry, reportIndexTable } from "../../src/components/reportIndex.js";
-import { inertLine, inertText } from "../../src/data/views/inertText.js";
+import { inertLine, inertProse, inertText } from "../../src/data/views/inertText.js";
 import { reportPage } from "../../src/data/views/reports.js";
 import { REPORTS_DIR } from "../../src/io/reports/read.js";
 import { HOSTILE_TEXT as HOSTILE, publishHostileReport, withText } from "../support/hostileReport.js";
@@ -75,6 +75,16 @@ describe("report page text", () => {
     expect(inertLine(" a\n\n b\t")).toBe("a b");
   });
 
+  it("sets a subscript written as β_T, ᾱ_t or x_0 as <sub>, and nothing else from the text as markup", () => {
+    expect(inertProse("five values of β_T, ᾱ_t and x_0.")).toBe("five values of β<sub>T</sub>, ᾱ<sub>t</sub> and x<sub>0</sub>.");
+    // Not a subscript: no letter before, or more than three characters after, or a tag's worth of text.
+    expect(inertProse("_T snake_case a_<b>")).toBe("&#95;T snake&#95;case a&#95;&#60;b&#62;");
+    for (const text of HOSTILE) {
+      const body = new JSDOM(`<p>${inertProse(text)}</p>`).window.document.querySelector("p")!;
+      expect([...body.querySelectorAll("*")].every((e) => e.tagName === "SUB" && e.children.length === 0)).toBe(true);
+    }
+  });
+
   for (const name of ["hostile", "hostile-title"]) {
     it(`gives the ${name} report the plain report's page structure, with its text shown literally`, async () => {
       const plainMarkdown = await reportPage(`${name}-plain`, scratch);
@@ -117,9 +127,14 @@ describe("report page text", () => {
       cpSync(join(REPORTS_DIR, name, "report.json"), join(copy, name, "report.json"));
       const report = JSON.parse(readFileSync(join(copy, name, "report.json"), "utf8")) as Report;
       const { body } = render(await reportPage(name, copy), name);
-      expect(body.querySelector("h1")!.textContent).toBe(report.title);
-      expect(body.querySelector(".report-description p")!.textContent).toBe(shown(report.description!.split(/\n\s*\n/)[0]));
+      // A subscript's underscore is gone from the text: it became a <sub>.
+      const read = (text: string) => shown(text).replace(/(?<=\p{L})_(?=[\p{L}\p{N}]{1,3}(?![\p{L}\p{N}]))/gu, "");
+      expect(body.querySelector("h1")!.textContent).toBe(read(report.title));
+      expect(body.querySelector(".report-description p")!.textContent).toBe(read(report.description!.split(/\n\s*\n/)[0]));
+      expect(body.querySelector("h1, .report-description")!.textContent).not.toMatch(/\p{L}_T\b/u);
     }
+    const sweep = render(await reportPage("beta-end-sweep", copy), "beta-end-sweep");
+    expect(sweep.body.querySelector("h1")!.innerHTML).toContain("β<sub>T</sub>");
   });
 
   it("makes the e2e build's hostile report a page like the default one, its text inert", async () => {
@@ -131,7 +146,7 @@ describe("report page text", () => {
     expect(page.code.length).toBe(plain.page.code.length);
     // The same elements but for the description's paragraphs (the hostile one has more).
     const outsideDescription = (b: HTMLElement) =>
-      [...b.querySelectorAll("*")].filter((e) => !(e.tagName === "P" && e.parentElement!.classList.contains("report-description")))
+      [...b.querySelectorAll("*")].filter((e) => e.closest(".report-description") === null || e.classList.contains("report-description"))
         .map((e) => e.tagName).join(" ");
     expect(outsideDescription(body)).toBe(outsideDescription(plain.body));
     expect(body.querySelector("script, img")).toBeNull();

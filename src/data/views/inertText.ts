@@ -22,3 +22,12 @@ export function inertText(text: string): string {
 export function inertLine(text: string): string {
   return inertText(String(text).replace(/\s+/g, " ").trim());
 }
+
+/**
+ * Prose with the subscripts a plain-text config writes as "β_T", "ᾱ_t" or "x_0" set as <sub>: the text
+ * is made inert first, then only an escaped underscore between a letter and one to three letters or
+ * digits becomes a tag, so nothing else from the text can reach the markup.
+ */
+export function inertProse(text: string): string {
+  return inertLine(text).replace(/(?<=\p{L})&#95;([\p{L}\p{N}]{1,3})(?![\p{L}\p{N}])/gu, "<sub>$1</sub>");
+}

@@ -13,7 +13,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import type { Report } from "../../core/reports/report.js";
 import { briefProblem, CONFIG_FILE, loadReport, REPORT_FILE, reportDirFor, type ReportIndex, REPORTS_DIR, readReportIndex } from "../../io/reports/read.js";
-import { inertLine } from "./inertText.js";
+import { inertLine, inertProse } from "./inertText.js";
 import { readBoundedFile, readBoundedText } from "../../io/files.js";
 
 const TEMPLATE = new URL("../../reports/[name].template.md", import.meta.url);
@@ -54,7 +54,7 @@ export async function reportFile(
 
 /** Paragraphs (split at blank lines), each one inert line, so Markdown leaves them alone. */
 function paragraphs(text: string): string {
-  return String(text).split(/\n\s*\n/).map((p) => `<p>${inertLine(p)}</p>`).join("\n");
+  return String(text).split(/\n\s*\n/).map((p) => `<p>${inertProse(p)}</p>`).join("\n");
 }
 
 /**
@@ -129,7 +129,7 @@ export async function reportPage(name: string, reportsDir = REPORTS_DIR): Promis
   const template = await readBoundedText(TEMPLATE, "config");
   const source = report.provenance.command?.match(/--config (\S+)/)?.[1] ?? `reports/${name}.json`;
   const fill: Record<string, string> = {
-    title: inertLine(report.title),
+    title: inertProse(report.title),
     description: report.description === undefined ? "" : paragraphs(report.description),
     date: inertLine(String(report.provenance.date).slice(0, 10)),
     config: inertLine(source),
