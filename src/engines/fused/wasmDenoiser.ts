@@ -19,6 +19,7 @@ import { MLP_DIMS, MLP_INPUT_DIM, MLP_OUTPUT_DIM, mlpLayout } from "../../core/m
 import { type Parameterization, PARAMETERIZATIONS } from "../../core/parameterization.js";
 import { checkDims } from "../../core/training/engine.js";
 import { compileKernel, type WasmExports } from "./wasmKernel.js";
+import { EXIT_COMMAND, THREAD_CONTROL } from "./kernelThread.js";
 
 const OUT = MLP_OUTPUT_DIM;
 const F = 4; // bytes per float
@@ -110,8 +111,8 @@ export function forwardRows(wasm: WasmExports, plan: InferencePlan, thread: numb
 }
 
 /** Handshake slots (Int32 indices into the control block), shared with inferenceWorker.ts. */
-export const CONTROL = { start: 0, done: 1, command: 2, from: 3, to: 4, points: 5, outputs: 6, failed: 7 } as const;
-export const COMMAND = { forward: 1, exit: 2 } as const;
+export const CONTROL = { ...THREAD_CONTROL, from: 3, to: 4, points: 5, outputs: 6, failed: 7 } as const;
+export const COMMAND = { forward: 1, exit: EXIT_COMMAND } as const;
 
 export interface WasmDenoiserOptions {
   /** What the network was trained to predict. */

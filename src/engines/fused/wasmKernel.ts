@@ -15,6 +15,7 @@ import { MLP_DIMS, MLP_INPUT_DIM, MLP_OUTPUT_DIM, mlpLayout } from "../../core/m
 import { type AdamOptions, checkBatchSize, checkDims } from "../../core/training/engine.js";
 import { checkAdamStep, type TrainKernel } from "./kernel.js";
 import { KERNEL_WASM_BASE64 } from "./kernelBinary.generated.js";
+import { EXIT_COMMAND, THREAD_CONTROL } from "./kernelThread.js";
 
 const IN = MLP_INPUT_DIM;
 const IN_PAD = roundUp(IN, 4);
@@ -154,8 +155,8 @@ export function forwardBackward(wasm: WasmExports, plan: MemoryPlan, region: Reg
 }
 
 /** Handshake slots: Int32 indices into the control block, and the byte offset of the worker's float64 sum. */
-export const CONTROL = { start: 0, done: 1, command: 2, resultByte: 32 } as const;
-export const COMMAND = { step: 1, exit: 2 } as const;
+export const CONTROL = { ...THREAD_CONTROL, resultByte: 32 } as const;
+export const COMMAND = { step: 1, exit: EXIT_COMMAND } as const;
 
 export interface WasmKernelOptions {
   /** 1, or 2 for a worker thread taking half the batch (needs SharedArrayBuffer and Worker). */
