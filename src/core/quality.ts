@@ -61,6 +61,17 @@ export interface QualityOptions {
   /** Sampling seeds (default 0, 1, 2); the floor uses as many independent draws. */
   seeds?: number[];
   onRow?: (row: QualityRow) => void;
+  /**
+   * Called before each run × seed is sampled: what it returns sees that sampling's steps and its samples,
+   * so a caller can keep some of them (a report keeps the first seed's) without sampling them again.
+   */
+  watch?: (run: QualityRun, seed: number) => SamplingWatcher | undefined;
+}
+
+export interface SamplingWatcher {
+  /** Each step's points (the array is reused: copy what you keep). */
+  onStep?: (done: number, steps: number, x: Float64Array) => void;
+  onSamples?: (samples: Float64Array) => void;
 }
 
 const METRIC_KEYS = ["swd", "mmd", "precision", "coverage"] as const;
@@ -98,7 +109,19 @@ export async function qualityTable(options: QualityOptions): Promise<QualityTabl
   for (const run of runs) {
     const perSeed: Metrics[] = [];
     for (const seed of seeds) {
-      const { samples } = await sample({ schedule, denoiser, sampler: run.sampler, steps: run.steps, eta: run.eta, spacing: run.spacing, n, seed });
+      const watcher = options.watch?.(run, seed);
+      const { samples } = await sample({
+        schedule,
+        denoiser,
+        sampler: run.sampler,
+        steps: run.steps,
+        eta: run.eta,
+        spacing: run.spacing,
+        n,
+        seed,
+        onStep: watcher?.onStep,
+      });
+      watcher?.onSamples?.(samples);
       perSeed.push(evaluate(samples, prepared));
     }
     const row = { ...run, metrics: summarize(perSeed), perSeed };

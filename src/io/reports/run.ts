@@ -13,7 +13,6 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createWasmDenoiser } from "../../engines/fused/wasmDenoiser.js";
 import { makeSchedule } from "../../core/schedule.js";
-import { sample } from "../../core/sample.js";
 import { type RunPlan, type SamplerSpec, samplersForRun } from "../../core/reports/config.js";
 import { Rng } from "../../core/random.js";
 import { StraightnessMeter } from "../../core/straightness.js";
@@ -23,7 +22,7 @@ import { MANIFEST_FILE, manifestText, type RunManifest } from "../../core/traini
 import { sha256Hex } from "../../core/hash.js";
 import type { ProgressEvent } from "../../core/training/train.js";
 import { checkpointToOnnx, readCheckpoint } from "../models.js";
-import { qualityTable } from "../../core/quality.js";
+import { type QualityRun, qualityTable } from "../../core/quality.js";
 import { ensureRun } from "../runCache.js";
 import { writeSynced } from "../files.js";
 
@@ -96,6 +95,10 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
     const schedule = objective === "ddpm" ? makeSchedule(plan.train.schedule) : undefined;
     const runs = samplersForRun(task.samplers, objective).flatMap((spec) => task.steps.map((steps) => ({ ...spec, steps })));
     let done = 0;
+    // The first seed's samples are kept as the run's sample files, with the length of each point's path
+    // measured step by step as it is drawn (x_T is the seed's first 2n normals, as sample() draws it).
+    const seed = task.seeds[0];
+    const kept = new Map<QualityRun, { meter: StraightnessMeter; samples?: Float64Array }>();
     const quality = await qualityTable({
       denoiser,
       schedule,
@@ -105,19 +108,19 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
       n: task.n,
       seeds: task.seeds,
       onRow: () => onProgress?.({ kind: "evaluate", run: plan.id, done: ++done, total: runs.length }),
+      watch: (run, s) => {
+        if (s !== seed) return undefined;
+        const entry: { meter: StraightnessMeter; samples?: Float64Array } = { meter: new StraightnessMeter(new Rng(seed).normals(2 * task.n)) };
+        kept.set(run, entry);
+        return { onStep: (_done, _steps, x) => entry.meter.add(x), onSamples: (samples) => (entry.samples = samples) };
+      },
     });
-    // The first seed's samples again (qualityTable keeps only their metrics): the same stream, the same
-    // points, with the length of each point's path measured step by step as it is drawn.
     const samples: SampleFile[] = [];
     for (const run of runs) {
       const spec: SamplerSpec = { sampler: run.sampler, eta: run.eta, spacing: run.spacing };
-      const seed = task.seeds[0];
-      // x_T is the seed's first 2n normals whether drawn here or by sample(): given, it starts the meter.
-      const xT = new Rng(seed).normals(2 * task.n);
-      const meter = new StraightnessMeter(xT);
-      const drawn = await sample({ schedule, denoiser, ...run, n: task.n, seed, xT, onStep: (_step, _steps, x) => meter.add(x) });
+      const { meter, samples: drawn } = kept.get(run)!;
       const file = `samples-${samplerId(spec)}-${run.steps}.csv`;
-      await writeSynced(join(outDir, file), pointsCsv(drawn.samples));
+      await writeSynced(join(outDir, file), pointsCsv(drawn!));
       samples.push({
         sampler: JSON.parse(JSON.stringify(spec)),
         samplerId: samplerId(spec),
