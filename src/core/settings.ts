@@ -166,6 +166,14 @@ export const SETTINGS = {
   ema: number({ path: "training.ema", flag: "ema", label: "EMA decay", help: "decay of the weights' moving average that checkpoints store", min: 0.9, max: 1, maxExclusive: true, off: 0, default: 0.999 }),
   trainingSeed: integer({ path: "training.seed", flag: "seed", label: "Seed", help: "seed of initialisation and batches", min: 0, max: MAX_SEED, default: 0 }),
   checkpointStep: integer({ path: "training.checkpoints[]", flag: "step", label: "Checkpoint step", help: "a training step whose weights are saved", min: 0, max: MAX_TRAINING_STEPS }),
+  // Reflow (Liu et al. 2022): a flow-matching run trained on pairs (x_T, sample) drawn from a teacher run.
+  reflowPairs: integer({ path: "training.reflow.pairs", flag: "reflow-pairs", label: "Reflow pairs", help: "pairs (x_T, sample) drawn from the teacher", min: 1, max: MAX_POINTS, default: 20_000 }),
+  reflowSteps: integer({ path: "training.reflow.steps", flag: "reflow-steps", label: "Reflow sampling steps", help: "steps of the teacher's sampler per pair", min: 1, max: 1000, default: 100 }),
+  reflowSampler: choice({
+    path: "training.reflow.sampler", flag: "reflow-sampler", label: "Reflow sampler", help: "the teacher's sampler for the pairs", choices: FLOW_SAMPLER_NAMES, default: "heun",
+    labels: { euler: "Euler", heun: "Heun" },
+  }),
+  reflowSeed: integer({ path: "training.reflow.seed", flag: "reflow-seed", label: "Reflow seed", help: "seed of the pairs' x_T", min: 0, max: MAX_SEED, default: 0 }),
   logEvery: integer({ path: "training.logEvery", flag: "log-every", label: "Log every", help: "steps per loss-history entry", min: 1, max: MAX_TRAINING_STEPS }),
   trainBackend: choice({
     path: "backend", flag: "backend", label: "Training engine", help: "the engine that trains", choices: TRAIN_BACKENDS, default: "fused-wasm",

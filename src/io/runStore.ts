@@ -7,6 +7,7 @@
  * Framework runs the data loaders on Deno too (observablehq.config.ts), so this and the CLI share one runtime.
  */
 
+import type { ReflowPairs } from "../core/flow/reflow.js";
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { NetworkPass } from "../core/training/evaluation.js";
@@ -148,6 +149,8 @@ export interface RunTrainingOptions {
   evalPass?: NetworkPass;
   /** The normalised points of config.dataset.file (io/datasetFile.ts resolveDataset): required for a file dataset. */
   filePoints?: Float64Array;
+  /** The teacher's pairs for a reflow config (core/flow/reflow.ts drawReflowPairs). */
+  reflowPairs?: ReflowPairs;
   /**
    * The runs folder runDir must stay in once symlinks are resolved (ensureRun's): Deno's --allow-write
    * does not resolve them, so a link inside the folder could otherwise lead the run anywhere.
@@ -188,6 +191,7 @@ export async function runTraining(options: RunTrainingOptions): Promise<RunTrain
       evalPass: options.evalPass ?? fusedNetworkPass({ threads: 1 }),
       onCheckpoint: run.save,
       filePoints: options.filePoints,
+      reflowPairs: options.reflowPairs,
     });
     const manifest = await run.end({ status: result.aborted ? "aborted" : "completed", lossHistory: result.lossHistory });
     return { result, manifest };

@@ -103,6 +103,32 @@ describe("chisel train --objective flow-matching", () => {
     const ddpm = ok("quality", "--steps", "2", "--seeds", "1", "--n", "16", "--samplers", "ddim");
     expect(ddpm).toMatchObject({ objective: "ddpm", rows: [{ sampler: "ddim", spacing: "trailing" }] });
   });
+
+  it("reflows: trains a student on the run's pairs with the run's config, naming the teacher by its hash", () => {
+    const student = join(scratch, "reflow");
+    const teacher = JSON.parse(readFileSync(join(run, "manifest.json"), "utf8"));
+    const out = ok("train", "--reflow-from", run, "--reflow-pairs", "512", "--reflow-steps", "8", "--steps", "120", "--out", student, "--quiet");
+    expect(out).toMatchObject({ status: "completed", steps: 120 });
+    const manifest = JSON.parse(readFileSync(join(student, "manifest.json"), "utf8"));
+    expect(manifest.config.training.reflow).toEqual({ teacher: teacher.configHash, pairs: 512, steps: 8, sampler: "heun", seed: 0 });
+    // The teacher's data, network and batch; the length is the student's own, with its own checkpoints.
+    expect(manifest.config.model).toEqual(teacher.config.model);
+    expect(manifest.config.training.batch).toBe(teacher.config.training.batch);
+    expect(manifest.config.training.checkpoints).toEqual([0, 120]);
+    // The student samples as any flow model does.
+    expect(ok("sample", "--model", student, "--steps", "2", "--n", "8")).toMatchObject({ objective: "flow-matching", sampler: "euler" });
+  });
+
+  it("refuses reflow from a DDPM run, reflow settings without a teacher, and --data with one", () => {
+    const never = join(scratch, "never");
+    const ddpm = join(scratch, "ddpm");
+    ok("train", "--steps", "2", "--batch", "8", "--out", ddpm, "--quiet");
+    refused(["train", "--reflow-from", ddpm, "--out", never], `--reflow-from ${ddpm}: a ddpm model; reflow needs a flow-matching teacher (--objective flow-matching)`);
+    refused(["train", "--reflow-pairs", "10", "--out", never], "--reflow-pairs goes with --reflow-from (the teacher run whose pairs it sets)");
+    refused(["train", "--reflow-from", run, "--reflow-sampler", "ddim", "--out", never], '--reflow-sampler must be one of euler, heun, got "ddim"');
+    refused(["train", "--reflow-from", run, "--data", "data/datasets/heart.csv", "--out", never], "--data cannot be combined with --reflow-from: the teacher's samples are the data");
+    refused(["train", "--reflow-from", join(scratch, "nowhere"), "--out", never], `--reflow-from ${join(scratch, "nowhere")}: no such file or directory, stat '${join(scratch, "nowhere")}' (a teacher run directory)`);
+  });
 });
 
 describe("the flow-matching oracle from the CLI", () => {

@@ -159,7 +159,7 @@ describe("parseTrainConfig: each bad input names its JSON path and range", () =>
     [null, "config: must be an object, got null"],
     [
       { training: { learningRate: 0.1 } },
-      "training.learningRate: unknown key (allowed: steps, batch, lr, lrSchedule, warmup, ema, seed, checkpoints, logEvery)",
+      "training.learningRate: unknown key (allowed: steps, batch, lr, lrSchedule, warmup, ema, seed, reflow, checkpoints, logEvery)",
     ],
     [{ data: {} }, "data: unknown key (allowed: dataset, schedule, model, training, backend)"],
   ];

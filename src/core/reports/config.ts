@@ -253,6 +253,10 @@ export function parseReportConfig(json: unknown): ReportConfig {
     } catch (error) {
       throw new RangeError(`sweep: run ${index} (${runLabel(values, "")}) makes train invalid: train.${(error as Error).message}`);
     }
+    if (train.training.reflow !== undefined) {
+      const which = sweep === undefined ? "" : ` (run ${index}, ${runLabel(values, "")})`;
+      throw new RangeError(`train.training.reflow${which}: a report trains from configs alone and cannot draw a teacher's pairs: train the reflow run with chisel train --reflow-from`);
+    }
     const key = canonicalJson(train);
     if (seen.has(key)) throw new RangeError(`sweep: runs ${seen.get(key)} and ${index} train the same config`);
     seen.set(key, index);

@@ -2,10 +2,12 @@
  * The stream of training batches of Algorithm 1 (steps 1–4 of train.ts): data points, schedule indices
  * and noise from one Rng(training.seed), noised in float64 and rounded once to the engines' float32.
  * Flow matching draws the same way, with time indices k = 0 … 1000 (t = k / 1000, flow/time.ts) in
- * place of schedule indices, x_t on its linear path and the velocity target (flow/path.ts).
+ * place of schedule indices, x_t on its linear path and the velocity target (flow/path.ts). Reflow
+ * draws a pair (x_T, sample) of its teacher (flow/reflow.ts) in place of a data point and its noise.
  */
 import { qSample } from "../forward.js";
 import { flowTrainingPair } from "../flow/path.js";
+import { checkReflowPairs, type ReflowPairs } from "../flow/reflow.js";
 import { FLOW_TIME_INDICES } from "../flow/time.js";
 import { type Parameterization, targetFor } from "../parameterization.js";
 import { Rng } from "../random.js";
@@ -31,9 +33,16 @@ export function targetCoefficients(schedule: Schedule, parameterization: Paramet
  * The stream of training batches for a config (steps 1–4 above). The returned batch's arrays are
  * reused by the next call: engines must be done with them when step() resolves. `filePoints`: the
  * normalised points of the config's dataset.file (data.ts), which a built-in dataset does without.
+ * `reflowPairs`: the teacher's pairs, required when the config's training.reflow is set.
  */
-export function batchStream(config: TrainConfig, filePoints?: Float64Array): () => TrainBatch {
-  const data = trainingPoints(config.dataset, filePoints);
+export function batchStream(config: TrainConfig, filePoints?: Float64Array, reflowPairs?: ReflowPairs): () => TrainBatch {
+  const reflow = config.training.reflow;
+  if ((reflow === undefined) !== (reflowPairs === undefined)) {
+    throw new RangeError(reflow ? "training.reflow is set: its teacher's pairs must be given" : "reflow pairs were given for a config without training.reflow");
+  }
+  if (reflow && reflowPairs) checkReflowPairs(reflowPairs, reflow.pairs);
+  // Reflow draws the data side of a pair from the teacher's samples, and its noise from the same pair.
+  const data = reflowPairs ? reflowPairs.samples : trainingPoints(config.dataset, filePoints);
   const n = data.length / 2;
   const schedule = makeSchedule(config.schedule);
   const { coefX0, coefEps } = targetCoefficients(schedule, config.model.parameterization);
@@ -50,8 +59,13 @@ export function batchStream(config: TrainConfig, filePoints?: Float64Array): () 
       x0[2 * i] = data[2 * j];
       x0[2 * i + 1] = data[2 * j + 1];
       batch.t[i] = rng.int(times);
-      eps[2 * i] = rng.normal();
-      eps[2 * i + 1] = rng.normal();
+      if (reflowPairs) {
+        eps[2 * i] = reflowPairs.noise[2 * j];
+        eps[2 * i + 1] = reflowPairs.noise[2 * j + 1];
+      } else {
+        eps[2 * i] = rng.normal();
+        eps[2 * i + 1] = rng.normal();
+      }
     }
     // (4) in float64, then rounded once to the engines' float32.
     if (flow) {

@@ -89,8 +89,24 @@ const checkpointsError = "must be a list of integers";
 // Batch, learning rate, decay, warm-up and EMA default to the measured best for 10,000 steps on the
 // spiral (README, "Training"): batch 256 at a constant 1e-3 leaves the network underfitted.
 const { logEvery, ...trainingSettings } = sectionShape("training");
+const teacherError = "must be the config hash of the teacher run (64 lowercase hex digits)";
+/**
+ * Reflow (Liu et al. 2022): train on pairs (x_T, sample) that a flow-matching teacher drew with its
+ * sampler, instead of on independent (data, noise) pairs, so the learned paths straighten. The pairs
+ * come from the teacher's run (flow/reflow.ts), which a shell opens: the config names it by its hash.
+ */
+const reflowSchema = z.strictObject({
+  teacher: z.string({ error: teacherError }).regex(/^[0-9a-f]{64}$/, { error: teacherError }),
+  pairs: numberSchema(S.reflowPairs).default(S.reflowPairs.default),
+  steps: numberSchema(S.reflowSteps).default(S.reflowSteps.default),
+  sampler: choiceSchema(S.reflowSampler).default(S.reflowSampler.default),
+  seed: numberSchema(S.reflowSeed).default(S.reflowSeed.default),
+}, { error: OBJECT });
+export type ReflowConfig = z.output<typeof reflowSchema>;
+
 const trainingShape = {
   ...trainingSettings,
+  reflow: reflowSchema.optional(),
   /** Steps at which to save the weights: sorted, unique, within [0, steps]; the last step is always added. */
   checkpoints: z.array(numberSchema(S.checkpointStep), { error: checkpointsError }).optional(),
   logEvery,
@@ -147,7 +163,12 @@ export const trainConfigSchema = z.strictObject({
 }, { error: OBJECT }).superRefine((config, ctx) => {
   // Flow matching trains the velocity on its own path (flow/path.ts): DDPM's schedule and prediction
   // choices would be ignored, so anything but their defaults is refused rather than dropped.
-  if (config.model.objective !== "flow-matching") return;
+  if (config.model.objective !== "flow-matching") {
+    if (config.training.reflow !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["training", "reflow"], message: "applies to flow matching only: set model.objective to flow-matching" });
+    }
+    return;
+  }
   if (config.model.parameterization !== S.parameterization.default) {
     ctx.addIssue({ code: "custom", path: ["model", "parameterization"], message: "applies to ddpm only: a flow-matching network predicts the velocity ε − x₀, so leave it out" });
   }

@@ -6,6 +6,7 @@
  */
 import { makeDataset } from "../datasets.js";
 import { flowTrainingPair } from "../flow/path.js";
+import type { ReflowPairs } from "../flow/reflow.js";
 import { FLOW_TIME_INDICES } from "../flow/time.js";
 import { qSample } from "../forward.js";
 import { mlpForward } from "../mlp.js";
@@ -49,9 +50,11 @@ export interface EvalSet {
  * with fresh ε. It depends on the dataset, schedule and parameterization only: never on the training
  * stream or the engine.
  */
-export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS, filePoints?: Float64Array): EvalSet {
+export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS, filePoints?: Float64Array, reflowPairs?: ReflowPairs): EvalSet {
   checkSetting("evalPoints", SETTINGS.datasetN, points);
-  const x0 = heldOutPoints(config.dataset, points, filePoints);
+  // Reflow is scored on its own task: pairs of its teacher (drawn with the evaluation seed), not data and fresh noise.
+  const pairs = reflowPairs && samplePairs(reflowPairs, points);
+  const x0 = pairs ? pairs.samples : heldOutPoints(config.dataset, points, filePoints);
   const schedule = makeSchedule(config.schedule);
   // Flow matching's buckets split its time indices 0 … 1000 (t = k / 1000) as DDPM's split the schedule's.
   const flow = config.model.objective === "flow-matching";
@@ -71,7 +74,11 @@ export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS, filePoint
   });
   let xt: Float64Array;
   let target: Float64Array;
-  if (flow) ({ xt, target } = flowTrainingPair(x0Rows, rng.normals(2 * rows), t));
+  if (flow) {
+    const eps = pairs ? new Float64Array(2 * rows) : rng.normals(2 * rows);
+    if (pairs) buckets.forEach((_, b) => eps.set(pairs.noise, 2 * b * points));
+    ({ xt, target } = flowTrainingPair(x0Rows, eps, t));
+  }
   else {
     const noised = qSample(schedule, x0Rows, t, rng);
     xt = noised.xt;
@@ -82,6 +89,20 @@ export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS, filePoint
   let squares = 0;
   for (let i = 0; i < 2 * rows; i++) squares += target[i] ** 2;
   return { buckets, points, xt, t, target, dims: modelDims(config.model), zeroOutputLoss: squares / (2 * rows) };
+}
+
+/** `points` of the pairs, drawn with their own evaluation seed (with replacement, as a file's points are). */
+function samplePairs(pairs: ReflowPairs, points: number): ReflowPairs {
+  const rng = new Rng(EVAL_SEED + 1);
+  const count = pairs.samples.length / 2;
+  const noise = new Float64Array(2 * points);
+  const samples = new Float64Array(2 * points);
+  for (let p = 0; p < points; p++) {
+    const j = rng.int(count);
+    noise.set(pairs.noise.subarray(2 * j, 2 * j + 2), 2 * p);
+    samples.set(pairs.samples.subarray(2 * j, 2 * j + 2), 2 * p);
+  }
+  return { noise, samples };
 }
 
 /**

@@ -12,6 +12,7 @@
  * reference network (mlp.ts), so their losses do not depend on the engine either.
  */
 
+import type { ReflowPairs } from "../flow/reflow.js";
 import { initMlpParams, mlpLayout } from "../mlp.js";
 import { batchStream } from "./batches.js";
 import { modelDims, type TrainConfig } from "./config.js";
@@ -71,6 +72,8 @@ export interface TrainOptions {
    * for a file dataset, refused for a built-in one. They train the model and score its checkpoints.
    */
   filePoints?: Float64Array;
+  /** The teacher's pairs (flow/reflow.ts): required when training.reflow is set, refused otherwise. They replace the data. */
+  reflowPairs?: ReflowPairs;
 }
 
 export interface TrainResult {
@@ -139,8 +142,8 @@ export async function train(
     );
   }
 
-  const nextBatch = batchStream(config, options.filePoints);
-  const evalSet = makeEvalSet(config, options.evalPoints, options.filePoints);
+  const nextBatch = batchStream(config, options.filePoints, options.reflowPairs);
+  const evalSet = makeEvalSet(config, options.evalPoints, options.filePoints, options.reflowPairs);
   const log = new LossLog(logEvery);
   const divergence = new DivergenceWatch(evalSet.zeroOutputLoss);
   const checkpointSteps = new Set(checkpoints);
