@@ -1,3 +1,5 @@
+import { Rng } from "../../src/core/random.js";
+import { StraightnessMeter } from "../../src/core/straightness.js";
 import { type DatasetName, makeDataset } from "../../src/core/datasets.js";
 import type { Denoiser } from "../../src/core/denoiser.js";
 import { oracleDenoiser } from "../../src/core/oracle.js";
@@ -41,6 +43,9 @@ const SCHEDULE_FLAGS = Object.keys(scheduleFlags) as (keyof typeof scheduleFlags
 /** A DDPM-only flag, without a default so that giving it with a flow-matching model is seen and refused. */
 const ddpmOnlyFlag = (setting: typeof SETTINGS.spacing | typeof SETTINGS.eta | typeof SETTINGS.variance, only: string) =>
   settingFlag(setting, { default: undefined, help: `${setting.help} (default ${setting.default}; ${only} only)` });
+
+/** NaN (no point moved) as null: JSON has no NaN. */
+const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);
 
 export const sampleCommand = defineCommand({
   name: "sample",
@@ -150,6 +155,8 @@ export const sampleCommand = defineCommand({
         );
       }
       progress = startJob(sampleEstimate({ denoiser: work, sampler, n, steps }), steps, "steps");
+      // x_T is the seed's first 2n normals, as sample() draws it: the paths' lengths are measured from there.
+      const meter = new StraightnessMeter(new Rng(flags.seed!).normals(2 * n));
       const result = await sample({
         schedule,
         denoiser,
@@ -159,7 +166,10 @@ export const sampleCommand = defineCommand({
         n,
         seed: flags.seed!,
         trajectory: flags.trajectory,
-        onStep: progress?.update,
+        onStep: (done, total, x) => {
+          meter.add(x);
+          progress?.update(done, total);
+        },
       });
       return {
         sampler: result.sampler,
@@ -172,6 +182,8 @@ export const sampleCommand = defineCommand({
         ...(flow
           ? { objective }
           : { schedule: { kind: schedule.kind, T: schedule.T, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd } }),
+        // Total path length over total distance from x_T to the samples (1: straight; core/straightness.ts).
+        straightness: finiteOrNull(meter.value()),
         xT: pairs(result.xT),
         samples: pairs(result.samples),
         ...(result.trajectory

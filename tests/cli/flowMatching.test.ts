@@ -63,6 +63,17 @@ describe("chisel train --objective flow-matching", () => {
     expect(heun.xT).toEqual(euler.xT);
     expect(heun.samples).not.toEqual(euler.samples);
     expect(heun.samples.flat().every(Number.isFinite)).toBe(true);
+    // Straightness, from the states the trajectory records: total path length over total x_T-to-sample distance.
+    const traced = ok("sample", "--model", run, "--sampler", "heun", "--steps", "10", "--n", "64", "--trajectory");
+    const states: number[][][] = [...traced.trajectory.xt, traced.samples];
+    let length = 0;
+    let distance = 0;
+    for (let i = 0; i < 64; i++) {
+      for (let k = 1; k < states.length; k++) length += Math.hypot(states[k][i][0] - states[k - 1][i][0], states[k][i][1] - states[k - 1][i][1]);
+      distance += Math.hypot(traced.samples[i][0] - traced.xT[i][0], traced.samples[i][1] - traced.xT[i][1]);
+    }
+    expect(heun.straightness).toBeGreaterThanOrEqual(1);
+    expect(traced.straightness).toBeCloseTo(length / distance, 12);
     refused(["sample", "--model", run, "--sampler", "ddpm", "--steps", "10"], "--sampler ddpm cannot run a flow-matching model: use one of euler, heun");
     refused(["quality", "--model", run, "--samplers", "dpm-solver++"], '--samplers must list samplers of a flow-matching model (euler | heun), got "dpm-solver++"');
     refused(["sample", "--model", run, "--objective", "ddpm"], "--objective goes with the oracle: a trained --model brings the objective it was trained for");
