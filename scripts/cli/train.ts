@@ -100,7 +100,7 @@ async function reflowSection(teacher: CheckpointModel, flags: Flags): Promise<Re
   return { teacher: teacher.manifest.configHash, ...given };
 }
 
-/** Step 1 of reflow on the fused kernel: the teacher samples the pairs (seconds for the default 20,000 × 100 Heun steps). */
+/** Step 1 of reflow on the fused kernel: the teacher samples the pairs (about 20 s of CPU for the default 20,000 × 100 Heun steps). */
 async function drawTeacherPairs(teacher: CheckpointModel, reflow: ReflowConfig, quiet: boolean | undefined): Promise<ReflowPairs> {
   const denoiser = await openDenoiser(teacher);
   try {
