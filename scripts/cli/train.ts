@@ -1,9 +1,9 @@
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { MANIFEST_FILE } from "../../src/core/training/checkpoint.js";
-import { configHash, isFileDataset, parseTrainConfig, type ReflowConfig, type TrainConfig } from "../../src/core/training/config.js";
-import { drawReflowPairs, type ReflowPairs } from "../../src/core/flow/reflow.js";
-import { type CheckpointModel, openDenoiser, readCheckpoint } from "../../src/io/models.js";
+import { configHash, isFileDataset, parseTrainConfig, type TrainConfig } from "../../src/core/training/config.js";
+import type { ReflowPairs } from "../../src/core/flow/reflow.js";
+import { checkStudentConfig, checkStudentObjective, drawTeacherPairs, readReflowTeacher, reflowFlags, reflowSection, teacherConfig } from "./reflowTeacher.js";
 import { type ProgressEvent, TrainingDivergedError } from "../../src/core/training/train.js";
 import { type Setting, SETTINGS } from "../../src/core/settings.js";
 import { createTrainEngine, DEFAULT_TRAIN_BACKEND } from "../../src/engines/trainEngines.js";
@@ -13,7 +13,7 @@ import { defineCommand } from "./command.js";
 import { type FlagSpec, settingFlag, UsageError } from "./flags.js";
 import { progressBar } from "./progress.js";
 import { checkFolderFlag, readJsonFile } from "./files.js";
-import { catchStopSignals, STOP_SIGNALS, warnIfIncomplete } from "./common.js";
+import { catchStopSignals, STOP_SIGNALS } from "./common.js";
 import { dataFlag, describeData, readDataFlag } from "./dataFlag.js";
 import { type DatasetFile, resolveDataset } from "../../src/io/datasetFile.js";
 import { projectRelative } from "../../src/io/reports/provenance.js";
@@ -54,64 +54,6 @@ async function checkRunDir(path: string, overwrite: boolean | undefined): Promis
   if (held && !overwrite) throw new UsageError(`--out ${path} already holds a run: choose another directory or pass --overwrite`);
 }
 
-/** The reflow settings' flags (training.reflow.*), which go with --reflow-from only. */
-const REFLOW_SETTINGS = [SETTINGS.reflowPairs, SETTINGS.reflowSteps, SETTINGS.reflowSampler, SETTINGS.reflowSeed];
-const reflowFlags: Record<string, FlagSpec> = Object.fromEntries(
-  REFLOW_SETTINGS.map((setting) => [setting.flag, settingFlag(setting, { default: undefined, help: `${setting.path}: ${setting.help} (default ${setting.default})` })]),
-);
-
-type Flags = Record<string, unknown> & { "reflow-from"?: string; config?: string };
-
-/** The --reflow-from run, checked to be a flow-matching run directory; undefined without the flag. */
-async function readReflowTeacher(flags: Flags): Promise<CheckpointModel | undefined> {
-  const path = flags["reflow-from"];
-  if (path === undefined) {
-    const stray = REFLOW_SETTINGS.find((setting) => flags[setting.flag] !== undefined);
-    if (stray) throw new UsageError(`--${stray.flag} goes with --reflow-from (the teacher run whose pairs it sets)`);
-    return undefined;
-  }
-  if (flags.data !== undefined) throw new UsageError("--data cannot be combined with --reflow-from: the teacher's samples are the data");
-  const teacher = await readCheckpoint(path).catch((error) => {
-    throw new UsageError(`--reflow-from ${path}: ${(error as Error).message.split("\n")[0].replace(/^ENOENT: /, "")} (a teacher run directory)`);
-  });
-  if (teacher.objective !== "flow-matching") {
-    throw new UsageError(`--reflow-from ${path}: a ${teacher.objective} model; reflow needs a flow-matching teacher (--objective flow-matching)`);
-  }
-  warnIfIncomplete("reflow-from", path, teacher);
-  return teacher;
-}
-
-/**
- * The teacher's config as a starting point (its data, network, budget and engine). Left out: its own
- * reflow (if any), and what the run's length decides unless given (checkpoints, logging, and the
- * warm-up when --steps changes the length), so the student's defaults follow its own length.
- */
-function teacherConfig(teacher: CheckpointModel, flags: Flags): Record<string, unknown> {
-  const { reflow: _reflow, checkpoints: _checkpoints, logEvery: _logEvery, warmup, ...training } = teacher.manifest.config.training;
-  const keepWarmup = flags[SETTINGS.trainingSteps.flag] === undefined;
-  return { ...structuredClone(teacher.manifest.config), training: { ...training, ...(keepWarmup ? { warmup } : {}) } };
-}
-
-/** training.reflow: the teacher's config hash and the pairs' settings from the flags (the config's, else the defaults). */
-async function reflowSection(teacher: CheckpointModel, flags: Flags): Promise<Record<string, unknown>> {
-  const given = Object.fromEntries(
-    REFLOW_SETTINGS.filter((setting) => flags[setting.flag] !== undefined).map((setting) => [setting.path.split(".")[2], flags[setting.flag]]),
-  );
-  return { teacher: teacher.manifest.configHash, ...given };
-}
-
-/** Step 1 of reflow on the fused kernel: the teacher samples the pairs (about 20 s of CPU for the default 20,000 × 100 Heun steps). */
-async function drawTeacherPairs(teacher: CheckpointModel, reflow: ReflowConfig, quiet: boolean | undefined): Promise<ReflowPairs> {
-  const denoiser = await openDenoiser(teacher);
-  try {
-    if (!quiet) console.error(`chisel: drawing ${reflow.pairs} reflow pairs from ${teacher.runDir} (${reflow.sampler}, ${reflow.steps} steps)`);
-    const { teacher: _hash, ...settings } = reflow;
-    return await drawReflowPairs({ teacher: denoiser, ...settings });
-  } finally {
-    await denoiser.dispose?.();
-  }
-}
-
 export const trainCommand = defineCommand({
   name: "train",
   summary:
@@ -122,17 +64,14 @@ export const trainCommand = defineCommand({
     out: { type: "string", required: true, help: "run directory to create" },
     overwrite: { type: "boolean", help: "replace a run already in --out" },
     data: dataFlag("to train on in place of a built-in dataset; replaces the config's dataset"),
-    "reflow-from": {
-      type: "string",
-      help: "reflow: a flow-matching teacher run directory; trains on pairs (x_T, sample) it draws, with its config unless --config is given",
-    },
     ...reflowFlags,
     ...overrideFlags,
     backend: settingFlag(SETTINGS.trainBackend, { default: undefined, help: `training engine (default ${DEFAULT_TRAIN_BACKEND})` }),
     quiet: { type: "boolean", help: "no progress bar" },
   },
   async run(flags) {
-    const teacher = await readReflowTeacher(flags);
+    const teacher = await readReflowTeacher(flags, DATASET_FLAGS);
+    const source = flags.config ? `--config ${flags.config}` : "config";
     // A reflow run starts from its teacher's config (the same data, network and budget) unless given one.
     const json = flags.config === undefined ? (teacher ? teacherConfig(teacher, flags) : {}) : await readJsonFile("config", flags.config);
     if (json === null || typeof json !== "object" || Array.isArray(json)) {
@@ -155,21 +94,27 @@ export const trainCommand = defineCommand({
       const ddpmOnly = DDPM_ONLY_FLAGS.find(({ flag }) => (flags as Record<string, unknown>)[flag] !== undefined);
       if (ddpmOnly) throw new UsageError(`--${ddpmOnly.flag} applies to ddpm only: ${ddpmOnly.why}`);
     }
-    if (teacher) merged.training = { ...merged.training, reflow: await reflowSection(teacher, flags) };
+    if (teacher) {
+      checkStudentObjective(merged, source);
+      merged.training = { ...merged.training, reflow: reflowSection(teacher, flags, merged.training?.reflow, source) };
+    }
     if (flags.backend !== undefined) merged.backend = flags.backend as never;
     merged.backend ??= DEFAULT_TRAIN_BACKEND as never; // the hash keys on the engine that really trains
     let config: TrainConfig;
     try {
       config = parseTrainConfig(merged);
     } catch (error) {
-      throw new UsageError(`${flags.config ? `--config ${flags.config}` : "config"}: ${(error as Error).message}`);
+      throw new UsageError(`${source}: ${(error as Error).message}`);
     }
+    if (teacher) checkStudentConfig(config, teacher, source);
+    else if (config.training.reflow) throw new UsageError(`${source}: training.reflow needs --reflow-from, the teacher run whose pairs it names`);
     // A dataset file is read now, before any work: its SHA-256 goes into the config (and its hash).
     let data: DatasetFile | undefined;
     if (flags.data !== undefined) {
       data = await readDataFlag(flags.data);
       config = { ...config, dataset: { ...config.dataset, sha256: data.sha256 } };
-    } else if (isFileDataset(config.dataset)) {
+    } else if (isFileDataset(config.dataset) && !teacher) {
+      // (A student trains on its teacher's pairs: the file it names, with its SHA-256, is the teacher's.)
       const resolved = await resolveDataset(config.dataset).catch((error) => {
         throw new UsageError(`--config ${flags.config}: dataset.file ${(error as Error).message.split("\n")[0]} (--data reads a file anywhere)`);
       });
@@ -177,9 +122,22 @@ export const trainCommand = defineCommand({
       data = resolved.file;
     }
     await checkRunDir(flags.out!, flags.overwrite);
-    const reflowPairs = teacher && config.training.reflow ? await drawTeacherPairs(teacher, config.training.reflow, flags.quiet) : undefined;
-    const engine = await createTrainEngine(config);
     const stop = catchStopSignals();
+    let reflowPairs: ReflowPairs | undefined;
+    if (teacher && config.training.reflow) {
+      try {
+        reflowPairs = await drawTeacherPairs(teacher, config.training.reflow, { quiet: flags.quiet, signal: stop.signal });
+      } catch (error) {
+        stop.remove();
+        const received = stop.received();
+        if (!received) throw error;
+        // Nothing is written before the pairs are drawn: an interrupted draw leaves --out as it was.
+        console.error(`chisel: ${received}: interrupted while drawing the reflow pairs; nothing was written`);
+        Deno.exitCode = STOP_SIGNALS[received];
+        return { runDir: flags.out, status: "interrupted" };
+      }
+    }
+    const engine = await createTrainEngine(config);
     const bar = flags.quiet ? undefined : progressBar(Deno.stderr);
     try {
       await mkdir(flags.out!, { recursive: true }).catch((error) => {

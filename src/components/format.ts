@@ -50,8 +50,9 @@ function minus(text: string): string {
  * format, which still leaves all but a few ticks per decade unlabelled.
  */
 export function logTickFormat(x: number): string {
-  const text = Math.abs(x) >= 1e4 && Number.isFinite(x) ? powerForm(x, 2) : formatSig(x, 2);
-  return text.startsWith("1×10") ? text.slice(2) : text;
+  // Decided after rounding to the label's two digits, so 9,990 (which prints as 10⁴) is a power too.
+  const text = Math.abs(Number(x.toPrecision(2))) >= 1e4 && Number.isFinite(x) ? powerForm(x, 2) : formatSig(x, 2);
+  return text.replace(/^(−?)1×10/, (_, sign) => `${sign}10`);
 }
 
 function superscript(exponent: number): string {

@@ -3,6 +3,7 @@
  * sliced Wasserstein distance, against the floor), linked to its page, and a chart of those headlines.
  */
 
+import { splitSubscripts } from "../core/subscripts.js";
 import * as Plot from "@observablehq/plot";
 import { settingLabel } from "../core/settings.js";
 import { formatSig } from "./format.js";
@@ -53,7 +54,13 @@ export function reportIndexTable(entries: IndexEntry[], options: IndexOptions = 
     const title = document.createElement("td");
     const link = document.createElement("a");
     link.href = href(entry.name);
-    link.textContent = entry.title;
+    // "β_T" as β<sub>T</sub>, as on the report's own page; every piece is set as text.
+    link.append(...splitSubscripts(entry.title).map(({ text, sub }) => {
+      if (!sub) return document.createTextNode(text);
+      const element = document.createElement("sub");
+      element.textContent = text;
+      return element;
+    }));
     title.append(link);
     const { swd, floorSwd, precision, coverage } = entry.headline;
     row.append(

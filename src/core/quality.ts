@@ -62,10 +62,11 @@ export interface QualityOptions {
   seeds?: number[];
   onRow?: (row: QualityRow) => void;
   /**
-   * Called before each run × seed is sampled: what it returns sees that sampling's steps and its samples,
-   * so a caller can keep some of them (a report keeps the first seed's) without sampling them again.
+   * Called before each run × seed is sampled, with the run's index in `runs`: what it returns sees that
+   * sampling's steps and its samples, so a caller can keep some of them (a report keeps the first seed's)
+   * without sampling them again.
    */
-  watch?: (run: QualityRun, seed: number) => SamplingWatcher | undefined;
+  watch?: (runIndex: number, seed: number) => SamplingWatcher | undefined;
 }
 
 export interface SamplingWatcher {
@@ -106,10 +107,10 @@ export async function qualityTable(options: QualityOptions): Promise<QualityTabl
     floorDraws = seeds.map((_, i) => evaluate(makeDataset(name, { ...datasetOptions, n, seed: baseSeed + i + 1 }), prepared));
   }
   const rows: QualityRow[] = [];
-  for (const run of runs) {
+  for (const [index, run] of runs.entries()) {
     const perSeed: Metrics[] = [];
     for (const seed of seeds) {
-      const watcher = options.watch?.(run, seed);
+      const watcher = options.watch?.(index, seed);
       const { samples } = await sample({
         schedule,
         denoiser,

@@ -2,7 +2,7 @@
  * Flow matching from the CLI: train --objective flow-matching, then sample and score it with Euler and
  * Heun on every engine, with the objective read from the run or the .onnx file, and DDPM's samplers refused.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -130,15 +130,48 @@ describe("chisel train --objective flow-matching", () => {
     expect(ok("sample", "--model", student, "--steps", "2", "--n", "8")).toMatchObject({ objective: "flow-matching", sampler: "euler" });
   });
 
-  it("refuses reflow from a DDPM run, reflow settings without a teacher, and --data with one", () => {
+  it("refuses, before writing anything, a teacher or student that reflow cannot make sense of", () => {
     const never = join(scratch, "never");
     const ddpm = join(scratch, "ddpm");
     ok("train", "--steps", "2", "--batch", "8", "--out", ddpm, "--quiet");
     refused(["train", "--reflow-from", ddpm, "--out", never], `--reflow-from ${ddpm}: a ddpm model; reflow needs a flow-matching teacher (--objective flow-matching)`);
     refused(["train", "--reflow-pairs", "10", "--out", never], "--reflow-pairs goes with --reflow-from (the teacher run whose pairs it sets)");
     refused(["train", "--reflow-from", run, "--reflow-sampler", "ddim", "--out", never], '--reflow-sampler must be one of euler, heun, got "ddim"');
-    refused(["train", "--reflow-from", run, "--data", "data/datasets/heart.csv", "--out", never], "--data cannot be combined with --reflow-from: the teacher's samples are the data");
-    refused(["train", "--reflow-from", join(scratch, "nowhere"), "--out", never], `--reflow-from ${join(scratch, "nowhere")}: no such file or directory, stat '${join(scratch, "nowhere")}' (a teacher run directory)`);
+    for (const flag of [["--data", "data/datasets/heart.csv"], ["--dataset", "moons"]]) {
+      refused(["train", "--reflow-from", run, ...flag, "--out", never], `${flag[0]} cannot be combined with --reflow-from: the student learns the teacher's samples of the teacher's data`);
+    }
+    refused(["train", "--reflow-from", run, "--objective", "ddpm", "--out", never], "--objective ddpm cannot be combined with --reflow-from: the student is a flow-matching model");
+    const nowhere = join(scratch, "nowhere");
+    refused(["train", "--reflow-from", nowhere, "--out", never], `--reflow-from ${nowhere}: no such file or directory, stat '${nowhere}' (a teacher run directory)`);
+    refused(["train", "--reflow-from", onnx, "--out", never], `--reflow-from ${onnx}: an .onnx model has no config to train the student with: give the teacher's run directory`);
+    const stepFile = join(run, "step-000300.f32");
+    refused(["train", "--reflow-from", stepFile, "--out", never], `--reflow-from ${stepFile}: a checkpoint file; give the teacher's run directory (its last checkpoint teaches)`);
+    refused(["train", "--reflow-from", run, "--out", run, "--overwrite"], `--out ${run} is the teacher run: choose another directory for the student`);
+    // A config naming reflow needs the teacher; a config of other data or of DDPM does not make a student.
+    const reflowOnly = join(scratch, "reflow-only.json");
+    writeFileSync(reflowOnly, JSON.stringify({ model: { objective: "flow-matching" }, training: { reflow: { teacher: "ab".repeat(32) } } }));
+    refused(["train", "--config", reflowOnly, "--out", never], `--config ${reflowOnly}: training.reflow needs --reflow-from, the teacher run whose pairs it names`);
+    refused(
+      ["train", "--config", reflowOnly, "--reflow-from", run, "--out", never],
+      `--config ${reflowOnly}: training.reflow.teacher is "${"ab".repeat(32)}", but --reflow-from ${run} has config hash ${JSON.parse(readFileSync(join(run, "manifest.json"), "utf8")).configHash}`,
+    );
+    const moons = join(scratch, "moons.json");
+    writeFileSync(moons, JSON.stringify({ dataset: { name: "moons" }, model: { objective: "flow-matching" } }));
+    expect(chisel("train", "--config", moons, "--reflow-from", run, "--out", never).stderr).toMatch(/^chisel: --config .*moons\.json: dataset differs from the teacher's/);
+    const ddpmConfig = join(scratch, "ddpm.json");
+    writeFileSync(ddpmConfig, "{}");
+    refused(["train", "--config", ddpmConfig, "--reflow-from", run, "--out", never], `--config ${ddpmConfig}: a ddpm config; --reflow-from trains a flow-matching student (model.objective: "flow-matching")`);
+    expect(existsSync(never)).toBe(false);
+  });
+
+  it("takes the pairs' settings from a --config's training.reflow when no flag gives them", () => {
+    const student = join(scratch, "reflow-config");
+    const config = join(scratch, "reflow-settings.json");
+    const teacher = JSON.parse(readFileSync(join(run, "manifest.json"), "utf8"));
+    writeFileSync(config, JSON.stringify({ ...teacher.config, training: { steps: 20, batch: 64, reflow: { pairs: 64, steps: 3 } } }));
+    ok("train", "--config", config, "--reflow-from", run, "--reflow-seed", "4", "--out", student, "--quiet");
+    const manifest = JSON.parse(readFileSync(join(student, "manifest.json"), "utf8"));
+    expect(manifest.config.training.reflow).toEqual({ teacher: teacher.configHash, pairs: 64, steps: 3, sampler: "heun", seed: 4 });
   });
 });
 

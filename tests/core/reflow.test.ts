@@ -3,7 +3,7 @@
  * and the config section that names the teacher.
  */
 import { describe, expect, it } from "vitest";
-import { checkReflowPairs, drawReflowPairs, type ReflowPairs } from "../../src/core/flow/reflow.js";
+import { checkReflowPairs, drawReflowPairs, REFLOW_SEED_OFFSET, type ReflowPairs } from "../../src/core/flow/reflow.js";
 import { Rng } from "../../src/core/random.js";
 import { batchStream } from "../../src/core/training/batches.js";
 import { configHash, parseTrainConfig } from "../../src/core/training/config.js";
@@ -30,8 +30,9 @@ function randomPairs(count: number): ReflowPairs {
 describe("the teacher's pairs", () => {
   it("couple each x_T of the seed's stream with where the teacher's ODE takes it", async () => {
     const pairs = await drawReflowPairs({ teacher: gaussianVelocityDenoiser(gaussian), pairs: 500, steps: 50, sampler: "heun", seed: 3 });
-    // x_T is the seed's first 2n normals, as sample() draws it.
-    expect(pairs.noise).toEqual(new Rng(3).normals(1000));
+    // x_T comes from the seed's own stream, offset from every sampling seed's.
+    expect(pairs.noise).toEqual(new Rng(REFLOW_SEED_OFFSET + 3).normals(1000));
+    expect(pairs.noise).not.toEqual(new Rng(3).normals(1000));
     // The Gaussian's exact flow is affine: x_0 = μ + σ x_1. Heun in 50 steps lands on it closely (its
     // last step, into t = 0, is Euler's), and the pairs are those of the sampler the config names.
     const exact = gaussianFlowEnd(gaussian, pairs.noise);
@@ -115,6 +116,11 @@ describe("a report config", () => {
     const train = { model: { objective: "flow-matching" }, training: { reflow: { teacher: TEACHER } } };
     expect(() => parseReportConfig({ name: "r", title: "R", train, samplers: [{ sampler: "euler" }] })).toThrow(
       "train.training.reflow: a report trains from configs alone and cannot draw a teacher's pairs: train the reflow run with chisel train --reflow-from",
+    );
+    // A swept reflow setting is refused the same way, not asked for a teacher first.
+    const flow = { model: { objective: "flow-matching" } };
+    expect(() => parseReportConfig({ name: "r", title: "R", train: flow, sweep: { "training.reflow.pairs": [10, 20] }, samplers: [{ sampler: "euler" }] })).toThrow(
+      'sweep["training.reflow.pairs"]: a report trains from configs alone',
     );
   });
 });

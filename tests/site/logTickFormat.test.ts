@@ -11,6 +11,8 @@ describe("logTickFormat", () => {
   it("prints decimals from 0.001 up to 10,000 and powers of ten outside", () => {
     expect([0.001, 0.02, 0.3, 1, 5, 20, 300, 5000].map(logTickFormat)).toEqual(["0.001", "0.02", "0.3", "1", "5", "20", "300", "5000"]);
     expect([1e-4, 2e-5, 1e4, 2e4, 1e5, 5e7].map(logTickFormat)).toEqual(["10⁻⁴", "2×10⁻⁵", "10⁴", "2×10⁴", "10⁵", "5×10⁷"]);
+    // Rounded first: a value that prints as ten thousand is a power of ten; the sign stays.
+    expect([9990, 9940, -1e4, -1e-4].map(logTickFormat)).toEqual(["10⁴", "9900", "−10⁴", "−10⁻⁴"]);
   });
 
   it("labels a Plot log axis without SI suffixes, and only a few ticks per decade", () => {

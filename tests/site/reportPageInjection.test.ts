@@ -131,7 +131,7 @@ describe("report page text", () => {
       const read = (text: string) => shown(text).replace(/(?<=\p{L})_(?=[\p{L}\p{N}]{1,3}(?![\p{L}\p{N}]))/gu, "");
       expect(body.querySelector("h1")!.textContent).toBe(read(report.title));
       expect(body.querySelector(".report-description p")!.textContent).toBe(read(report.description!.split(/\n\s*\n/)[0]));
-      expect(body.querySelector("h1, .report-description")!.textContent).not.toMatch(/\p{L}_T\b/u);
+      for (const element of body.querySelectorAll("h1, .report-description")) expect(element.textContent).not.toMatch(/\p{L}_T\b/u);
     }
     const sweep = render(await reportPage("beta-end-sweep", copy), "beta-end-sweep");
     expect(sweep.body.querySelector("h1")!.innerHTML).toContain("β<sub>T</sub>");
@@ -171,5 +171,8 @@ describe("report page text", () => {
     const chart = headlineChart(entries, { document });
     expect(chart.querySelector("script, img, foreignObject")).toBeNull();
     expect(chart.textContent).toContain("<script>window.pwned=1</script>");
+    // A title's "β_T" reads as on the report's page, and a subscript carries no markup of its own.
+    const sub = reportIndexTable([{ ...entries[0], title: "five values of β_T, not x_<b>" }], { document });
+    expect(sub.querySelector("tbody a")!.innerHTML).toBe("five values of β<sub>T</sub>, not x_&lt;b&gt;");
   });
 });

@@ -10,7 +10,8 @@
  */
 import type { Denoiser } from "../denoiser.js";
 import { sample } from "../sample.js";
-import type { FlowSamplerName } from "../settings.js";
+import { Rng } from "../random.js";
+import type { FlowSamplerName } from "../samplers/index.js";
 
 /** Coupled endpoints, interleaved [x0, y0, x1, y1, …]: pair i is (noise i, sample i). */
 export interface ReflowPairs {
@@ -31,11 +32,18 @@ export interface ReflowPairOptions {
   onStep?: (done: number, total: number) => void;
 }
 
-/** Step 1: the teacher's pairs, from x_T drawn with the seed (sample()'s stream). */
+/**
+ * Offsets the pairs' stream from any sampling seed (seeds stay below 2³²): the student's own samples at
+ * seed k then start from x_T it never trained on, so what they score is not an in-sample figure.
+ */
+export const REFLOW_SEED_OFFSET = 2 ** 32 + 0x5e7f;
+
+/** Step 1: the teacher's pairs, from x_T drawn with Rng(REFLOW_SEED_OFFSET + seed). */
 export async function drawReflowPairs(options: ReflowPairOptions): Promise<ReflowPairs> {
   const { teacher, pairs, steps, sampler, seed, signal, onStep } = options;
   if (teacher.objective !== "flow-matching") throw new RangeError("the reflow teacher must be a flow-matching model");
-  const result = await sample({ denoiser: teacher, sampler, steps, n: pairs, seed, signal, onStep: onStep && ((done, total) => onStep(done, total)) });
+  const xT = new Rng(REFLOW_SEED_OFFSET + seed).normals(2 * pairs);
+  const result = await sample({ denoiser: teacher, sampler, steps, n: pairs, seed, xT, signal, onStep });
   return { noise: result.xT, samples: result.samples };
 }
 

@@ -215,6 +215,14 @@ export function parseReportConfig(json: unknown): ReportConfig {
   const config = result.data;
   const trainInput = (json as { train?: unknown }).train ?? {};
   const sweep = config.sweep;
+  // Before the sweep's own checks, which would first ask a swept reflow setting for its teacher.
+  const reflowPath = config.train.training.reflow !== undefined
+    ? "train.training.reflow"
+    : Object.keys(sweep ?? {}).find((key) => key === "training.reflow" || key.startsWith("training.reflow."));
+  if (reflowPath !== undefined) {
+    const where = reflowPath.startsWith("train.") ? reflowPath : sweepPath(reflowPath);
+    throw new RangeError(`${where}: a report trains from configs alone and cannot draw a teacher's pairs: train the reflow run with chisel train --reflow-from`);
+  }
   if (sweep !== undefined) {
     const keys = Object.keys(sweep);
     if (keys.length === 0) throw new RangeError(`sweep: must name at least one field of train, got {}`);
@@ -252,10 +260,6 @@ export function parseReportConfig(json: unknown): ReportConfig {
       train = parseTrainConfig(merged);
     } catch (error) {
       throw new RangeError(`sweep: run ${index} (${runLabel(values, "")}) makes train invalid: train.${(error as Error).message}`);
-    }
-    if (train.training.reflow !== undefined) {
-      const which = sweep === undefined ? "" : ` (run ${index}, ${runLabel(values, "")})`;
-      throw new RangeError(`train.training.reflow${which}: a report trains from configs alone and cannot draw a teacher's pairs: train the reflow run with chisel train --reflow-from`);
     }
     const key = canonicalJson(train);
     if (seen.has(key)) throw new RangeError(`sweep: runs ${seen.get(key)} and ${index} train the same config`);

@@ -48,7 +48,8 @@ export interface EvalSet {
  * A held-out draw of the config's dataset (its own seed; for a file, its own points: heldOutPoints),
  * scored in each of min(10, T) equal-width buckets of schedule indices at a t uniform within the bucket,
  * with fresh ε. It depends on the dataset, schedule and parameterization only: never on the training
- * stream or the engine.
+ * stream or the engine. A reflow run is scored on its teacher's pairs instead, resampled with an
+ * evaluation seed: not held out (the student trains on every pair), as a file's points are not.
  */
 export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS, filePoints?: Float64Array, reflowPairs?: ReflowPairs): EvalSet {
   checkSetting("evalPoints", SETTINGS.datasetN, points);

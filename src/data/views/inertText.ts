@@ -8,6 +8,8 @@
  * none of which starts anything in Markdown in the middle of a line (and the text never starts a line:
  * the page puts it inside a tag).
  */
+import { splitSubscripts } from "../../core/subscripts.js";
+
 const SAFE = /^[\p{L}\p{N} ,.\-/()=]$/u;
 
 /** Any text as inert page text, newlines included (they become &#10;, which HTML shows as a space). */
@@ -24,10 +26,11 @@ export function inertLine(text: string): string {
 }
 
 /**
- * Prose with the subscripts a plain-text config writes as "β_T", "ᾱ_t" or "x_0" set as <sub>: the text
- * is made inert first, then only an escaped underscore between a letter and one to three letters or
- * digits becomes a tag, so nothing else from the text can reach the markup.
+ * Prose with the subscripts a plain-text config writes as "β_T", "ᾱ_t" or "x_0" (core/subscripts.ts)
+ * set as <sub>: each piece is made inert on its own, and only the <sub> tags are written here.
  */
 export function inertProse(text: string): string {
-  return inertLine(text).replace(/(?<=\p{L})&#95;([\p{L}\p{N}]{1,3})(?![\p{L}\p{N}])/gu, "<sub>$1</sub>");
+  return splitSubscripts(String(text).replace(/\s+/g, " ").trim())
+    .map((piece) => (piece.sub ? `<sub>${inertText(piece.text)}</sub>` : inertText(piece.text)))
+    .join("");
 }

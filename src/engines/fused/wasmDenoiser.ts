@@ -19,7 +19,7 @@ import { MLP_DIMS, MLP_INPUT_DIM, MLP_OUTPUT_DIM, mlpLayout } from "../../core/m
 import { type Parameterization, PARAMETERIZATIONS } from "../../core/parameterization.js";
 import { checkDims } from "../../core/training/engine.js";
 import { compileKernel, type WasmExports } from "./wasmKernel.js";
-import { EXIT_COMMAND, THREAD_CONTROL } from "./kernelThread.js";
+import { CONTROL_WORDS, EXIT_COMMAND, THREAD_CONTROL } from "./kernelThread.js";
 
 const OUT = MLP_OUTPUT_DIM;
 const F = 4; // bytes per float
@@ -195,7 +195,7 @@ export async function createWasmDenoiser(params: Float32Array, options: WasmDeno
 
   let worker: Worker | undefined;
   let disposed = false;
-  const control = new Int32Array(memory.buffer, plan.control, 8);
+  const control = new Int32Array(memory.buffer, plan.control, CONTROL_WORDS);
   let generation = 0;
   if (threads === 2) {
     worker = new Worker(new URL("./inferenceWorker.ts", import.meta.url), { type: "module" });

@@ -15,7 +15,7 @@ import { MLP_DIMS, MLP_INPUT_DIM, MLP_OUTPUT_DIM, mlpLayout } from "../../core/m
 import { type AdamOptions, checkBatchSize, checkDims } from "../../core/training/engine.js";
 import { checkAdamStep, type TrainKernel } from "./kernel.js";
 import { KERNEL_WASM_BASE64 } from "./kernelBinary.generated.js";
-import { EXIT_COMMAND, THREAD_CONTROL } from "./kernelThread.js";
+import { CONTROL_WORDS, EXIT_COMMAND, THREAD_CONTROL } from "./kernelThread.js";
 
 const IN = MLP_INPUT_DIM;
 const IN_PAD = roundUp(IN, 4);
@@ -265,7 +265,7 @@ export class WasmKernel implements TrainKernel {
     this.#plan = plan;
     this.#publicLayout = mlpLayout(dims);
     this.#f32 = new Float32Array(memory.buffer);
-    this.#control = new Int32Array(memory.buffer, plan.control, 8);
+    this.#control = new Int32Array(memory.buffer, plan.control, CONTROL_WORDS);
     this.#worker = worker;
     this.setParams(params);
   }

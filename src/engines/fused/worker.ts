@@ -13,6 +13,10 @@ serveKernelThread<MemoryPlan, WasmExports>((wasm, { memory, plan }) => {
   // ∂loss/∂output = 2 (output − target) / (2 · whole batch), as on the main thread.
   const scale = 2 / (to * MLP_OUTPUT_DIM);
   return () => {
-    result[0] = forwardBackward(wasm, plan, plan.regions[1], to - from, scale, plan.grads[1]);
+    try {
+      result[0] = forwardBackward(wasm, plan, plan.regions[1], to - from, scale, plan.grads[1]);
+    } catch {
+      result[0] = NaN; // a non-finite loss: the training loop stops the run as diverged
+    }
   };
 });

@@ -22,7 +22,7 @@ import { MANIFEST_FILE, manifestText, type RunManifest } from "../../core/traini
 import { sha256Hex } from "../../core/hash.js";
 import type { ProgressEvent } from "../../core/training/train.js";
 import { checkpointToOnnx, readCheckpoint } from "../models.js";
-import { type QualityRun, qualityTable } from "../../core/quality.js";
+import { qualityTable } from "../../core/quality.js";
 import { ensureRun } from "../runCache.js";
 import { writeSynced } from "../files.js";
 
@@ -98,7 +98,7 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
     // The first seed's samples are kept as the run's sample files, with the length of each point's path
     // measured step by step as it is drawn (x_T is the seed's first 2n normals, as sample() draws it).
     const seed = task.seeds[0];
-    const kept = new Map<QualityRun, { meter: StraightnessMeter; samples?: Float64Array }>();
+    const kept: { meter: StraightnessMeter; samples?: Float64Array }[] = [];
     const quality = await qualityTable({
       denoiser,
       schedule,
@@ -108,19 +108,20 @@ export async function buildRun(task: RunTask, onProgress?: (event: RunProgress) 
       n: task.n,
       seeds: task.seeds,
       onRow: () => onProgress?.({ kind: "evaluate", run: plan.id, done: ++done, total: runs.length }),
-      watch: (run, s) => {
+      watch: (index, s) => {
         if (s !== seed) return undefined;
-        const entry: { meter: StraightnessMeter; samples?: Float64Array } = { meter: new StraightnessMeter(new Rng(seed).normals(2 * task.n)) };
-        kept.set(run, entry);
+        const entry: (typeof kept)[number] = { meter: new StraightnessMeter(new Rng(seed).normals(2 * task.n)) };
+        kept[index] = entry;
         return { onStep: (_done, _steps, x) => entry.meter.add(x), onSamples: (samples) => (entry.samples = samples) };
       },
     });
     const samples: SampleFile[] = [];
-    for (const run of runs) {
+    for (const [index, run] of runs.entries()) {
       const spec: SamplerSpec = { sampler: run.sampler, eta: run.eta, spacing: run.spacing };
-      const { meter, samples: drawn } = kept.get(run)!;
+      const { meter, samples: drawn } = kept[index];
+      if (drawn === undefined) throw new Error(`run ${plan.id}: ${samplerId(spec)} × ${run.steps} was not sampled at seed ${seed}`);
       const file = `samples-${samplerId(spec)}-${run.steps}.csv`;
-      await writeSynced(join(outDir, file), pointsCsv(drawn!));
+      await writeSynced(join(outDir, file), pointsCsv(drawn));
       samples.push({
         sampler: JSON.parse(JSON.stringify(spec)),
         samplerId: samplerId(spec),
