@@ -186,6 +186,7 @@ export default {
     { name: "Train", path: "/train" },
     { name: "Sampling", path: "/sampling" },
     { name: "Trajectories", path: "/trajectories" },
+    { name: "Fields", path: "/fields" },
     { name: "Training T", path: "/training-t" },
     { name: "Images", path: "/images" },
     { name: "Reports", path: "/reports/" },

@@ -23,10 +23,11 @@ import * as denoising from "./e2e/denoising.js";
 import * as trainingT from "./e2e/training-t.js";
 import * as sampling from "./e2e/sampling.js";
 import * as trajectories from "./e2e/trajectories.js";
+import * as fields from "./e2e/fields.js";
 import * as train from "./e2e/train.js";
 import * as reports from "./e2e/reports.js";
 
-const PAGE_CHECKS: PageChecks[] = [overview, schedules, images, denoising, trainingT, sampling, trajectories, train, reports];
+const PAGE_CHECKS: PageChecks[] = [overview, schedules, images, denoising, trainingT, sampling, trajectories, fields, train, reports];
 
 const PAGES = SITE_PAGES;
 const ARTIFACTS = join(project, "test-artifacts");

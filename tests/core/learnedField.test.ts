@@ -1,0 +1,243 @@
+/**
+ * The Fields page's core: the learned field against its closed forms on Gaussian data (DDPM's score in
+ * every parameterization, flow matching's velocity), the time each frame is shown at, the arrow grid and
+ * its layout, and the frames of a sampling run moving along the field.
+ */
+import { describe, expect, it } from "vitest";
+import { arrowGrid, arrowLayout, quantile } from "../../src/core/arrowGrid.js";
+import { fieldAgreement } from "../../src/core/fieldAgreement.js";
+import { distancesToData, summarizeFrame } from "../../src/core/fieldSummary.js";
+import { fieldAlongSampling, fieldSampler } from "../../src/core/fieldAlongSampling.js";
+import { flowTimeGrid } from "../../src/core/flow/time.js";
+import { fieldTime, learnedField, samplingDirection } from "../../src/core/learnedField.js";
+import { oracleDenoiser } from "../../src/core/oracle.js";
+import { PARAMETERIZATIONS } from "../../src/core/parameterization.js";
+import { Rng } from "../../src/core/random.js";
+import { sample } from "../../src/core/sample.js";
+import { DEFAULT_SCHEDULE, makeSchedule } from "../../src/core/schedule.js";
+import { logSnrGrid } from "../../src/core/timesteps.js";
+import { gaussianDenoiser } from "../support/gaussianDenoiser.js";
+import { gaussianVelocity, gaussianVelocityDenoiser, type IsotropicGaussian } from "../support/gaussianVelocity.js";
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+};
+
+const schedule = makeSchedule(DEFAULT_SCHEDULE);
+const s = 0.7;
+/** N(0, s²I) as the DDPM closed form takes it. */
+const centred = { mean: [0, 0] as [number, number], cov: [s * s, 0, s * s] as [number, number, number] };
+const points = Float64Array.of(0, 0, 1, 0, -0.5, 2, 3, -3, 0.2, -0.1);
+
+describe("learnedField", () => {
+  it("is DDPM's score −x / (ᾱ s² + 1 − ᾱ) on N(0, s²I) data, whatever the model predicts", async () => {
+    for (const parameterization of PARAMETERIZATIONS) {
+      const model = { denoiser: gaussianDenoiser(centred, schedule, parameterization), schedule };
+      for (const index of [0, 10, 250, 999]) {
+        const alphaBar = schedule.alphaBars[index];
+        const exact = points.map((x) => -x / (alphaBar * s * s + 1 - alphaBar));
+        const got = await learnedField(model, points, index);
+        // Relative to the field's size: at index 0 it reaches 3 / (ᾱ s² + β₁) ≈ 6.
+        expect(maxDiff(got, exact) / Math.max(...exact.map(Math.abs)), `${parameterization}, index ${index}`).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it("is flow matching's velocity itself on Gaussian data", async () => {
+    const g: IsotropicGaussian = { mean: [0.8, -0.4], sigma: 0.6 };
+    const model = { denoiser: gaussianVelocityDenoiser(g) };
+    for (const t of [0.05, 0.5, 1]) {
+      expect(maxDiff(await learnedField(model, points, t), gaussianVelocity(g, points, t)), `t = ${t}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it("needs a schedule for DDPM and a time the model was trained at", async () => {
+    await expect(learnedField({ denoiser: gaussianDenoiser(centred, schedule, "eps") }, points, 5)).rejects.toThrow(/schedule is required/);
+    await expect(learnedField({ denoiser: gaussianDenoiser(centred, schedule, "eps"), schedule }, points, 1000)).rejects.toThrow(/index from 0 to 999, got 1000/);
+    await expect(learnedField({ denoiser: gaussianVelocityDenoiser({ mean: [0, 0], sigma: 1 }) }, points, 1.5)).rejects.toThrow(/\[0, 1\], got 1.5/);
+  });
+});
+
+describe("fieldTime", () => {
+  it("shows DDPM's index i as paper time i + 1, with √ᾱ and √(1 − ᾱ) at it", () => {
+    const model = { denoiser: gaussianDenoiser(centred, schedule, "eps"), schedule };
+    expect(fieldTime(model, 0)).toEqual({ time: 0, t: 1, signal: Math.sqrt(schedule.alphaBars[0]), noise: Math.sqrt(1 - schedule.alphaBars[0]) });
+    const last = fieldTime(model, 999);
+    expect(last.t).toBe(1000);
+    // β from 1e-4 to 0.02: ᾱ_1000 ≈ 4e-5, nearly all noise.
+    expect(last.signal).toBeCloseTo(Math.sqrt(schedule.alphaBars[999]), 15);
+    expect(last.signal).toBeLessThan(0.01);
+    expect(last.noise).toBeGreaterThan(0.9999);
+    expect(() => fieldTime(model, 2.5)).toThrow(/schedule index/);
+  });
+
+  it("shows a flow path time as itself, x_t = (1 − t) x₀ + t ε", () => {
+    expect(fieldTime({ denoiser: gaussianVelocityDenoiser({ mean: [0, 0], sigma: 1 }) }, 0.25)).toEqual({ time: 0.25, t: 0.25, signal: 0.75, noise: 0.25 });
+  });
+});
+
+describe("arrowGrid", () => {
+  it("puts count × count cell centres row by row from the top-left, one at the origin when count is odd", () => {
+    const grid = arrowGrid(1.5, 3);
+    expect(grid.cell).toBe(1);
+    expect([...grid.points]).toEqual([-1, 1, 0, 1, 1, 1, -1, 0, 0, 0, 1, 0, -1, -1, 0, -1, 1, -1]);
+    const even = arrowGrid(2, 4);
+    expect(even.points.length).toBe(32);
+    expect([...even.points.subarray(0, 8)]).toEqual([-1.5, 1.5, -0.5, 1.5, 0.5, 1.5, 1.5, 1.5]);
+  });
+
+  it("refuses a grid it cannot lay out", () => {
+    expect(() => arrowGrid(0, 3)).toThrow(/extent must be a positive number, got 0/);
+    expect(() => arrowGrid(1, 2.5)).toThrow(/count must be an integer from 1 to 200, got 2.5/);
+  });
+});
+
+describe("arrowLayout", () => {
+  it("points each arrow clockwise from up, as Plot's vector mark rotates", () => {
+    const { angle } = arrowLayout(Float64Array.of(0, 1, 2, 0, 0, -3, -1, 0, 1, 1), 1);
+    expect([...angle]).toEqual([0, 90, 180, -90, 45]);
+  });
+
+  it("draws the chosen quantile of the magnitudes one cell long (times fill), shorter ones in proportion, and cuts longer ones", () => {
+    // Magnitudes 1, 2, 3, 4 and 100: the 0.8-quantile is 4.
+    const vectors = Float64Array.of(1, 0, 0, 2, -3, 0, 0, -4, 60, 80);
+    const layout = arrowLayout(vectors, 0.5, { quantile: 0.8, fill: 0.8 });
+    expect(layout.reference).toBe(4);
+    expect(layout.capped).toBe(1);
+    expect(maxDiff(layout.length, [0.1, 0.2, 0.3, 0.4, 0.4])).toBeLessThan(1e-15);
+    expect(arrowLayout(vectors, 0.5, { quantile: 1 }).capped).toBe(0);
+    // A field that is zero everywhere draws no arrows rather than dividing by zero.
+    expect([...arrowLayout(new Float64Array(4), 1).length]).toEqual([0, 0]);
+  });
+
+  it("draws every nonzero arrow full length with equal lengths, and to a given reference when asked", () => {
+    const vectors = Float64Array.of(1, 0, 0, 0, 0, -30);
+    expect([...arrowLayout(vectors, 2, { lengths: "equal", fill: 0.5 }).length]).toEqual([1, 0, 1]);
+    const scaled = arrowLayout(vectors, 2, { reference: 10, fill: 0.5 });
+    expect(scaled.reference).toBe(10);
+    expect([...scaled.length]).toEqual([0.1, 0, 1]);
+    expect(scaled.capped).toBe(1);
+    expect(() => arrowLayout(vectors, 2, { reference: 0 })).toThrow(/reference must be a positive number, got 0/);
+    expect(() => arrowLayout(vectors, 2, { lengths: "log" as "equal" })).toThrow(/lengths must be one of proportional, equal, got log/);
+  });
+
+  it("takes the nearest-rank quantile, NaNs ignored", () => {
+    expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);
+    expect(quantile([5, 1, 4, 2, 3], 1)).toBe(5);
+    expect(quantile([NaN, 2, 1], 0.5)).toBe(1);
+    expect(quantile([], 0.5)).toBeNaN();
+  });
+
+  it("refuses options outside their range", () => {
+    expect(() => arrowLayout([1, 0], 1, { quantile: 0 })).toThrow(/quantile must be in \(0, 1\]/);
+    expect(() => arrowLayout([1, 0], 1, { fill: 1.5 })).toThrow(/fill must be in \(0, 1\]/);
+    expect(() => arrowLayout([1, 0, 1], 1)).toThrow(/even length/);
+  });
+});
+
+describe("fieldAlongSampling", () => {
+  const grid = arrowGrid(3, 5).points;
+
+  it("gives a flow model one frame per Euler step, the points moving along −v̂ of their frame", async () => {
+    const g: IsotropicGaussian = { mean: [0.5, -0.5], sigma: 0.4 };
+    const model = { denoiser: gaussianVelocityDenoiser(g) };
+    expect(fieldSampler(model)).toEqual({ sampler: "euler" });
+    const steps = 8;
+    const run = await fieldAlongSampling(model, { steps, n: 16, seed: 2, grid });
+    expect(run.frames.map((f) => f.t)).toEqual(flowTimeGrid(steps).slice(0, steps));
+    for (let k = 0; k < steps; k++) {
+      const { samples, field, t } = run.frames[k];
+      expect(maxDiff(field, gaussianVelocity(g, grid, t))).toBeLessThan(1e-12);
+      if (k + 1 === steps) break;
+      const next = run.frames[k + 1].samples;
+      const euler = samples.map((x, i) => x - gaussianVelocity(g, samples, t)[i] / steps);
+      expect(maxDiff(next, euler), `step ${k}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it("gives a DDPM model DDIM's frames on the log-SNR grid, starting from x_T at t = T, with the score on the grid", async () => {
+    const model = { denoiser: gaussianDenoiser(centred, schedule, "eps"), schedule };
+    const steps = 12;
+    const run = await fieldAlongSampling(model, { steps, n: 64, seed: 1, grid });
+    expect(run.sampler).toBe("ddim");
+    expect(run.frames.map((f) => f.time)).toEqual(logSnrGrid(schedule.logSnr, steps));
+    expect(run.frames[0].t).toBe(1000);
+    for (const { time, field } of run.frames) {
+      const alphaBar = schedule.alphaBars[time];
+      const exact = grid.map((x) => -x / (alphaBar * s * s + 1 - alphaBar));
+      expect(maxDiff(field, exact) / Math.max(...exact.map(Math.abs))).toBeLessThan(1e-9);
+    }
+    // The points are those of the same run sampled directly, from x_T on.
+    const direct = await sample({ ...fieldSampler(model), denoiser: model.denoiser, schedule, steps, n: 64, seed: 1, trajectory: true });
+    expect(run.frames.map((f) => f.samples)).toEqual(direct.trajectory!.xt);
+    expect(run.frames[0].samples).toEqual(direct.xT);
+  });
+});
+
+describe("samplingDirection", () => {
+  it("follows DDPM's score and goes against flow matching's velocity, as the samplers do", async () => {
+    const g: IsotropicGaussian = { mean: [0, 0], sigma: 0.5 };
+    const flow = { denoiser: gaussianVelocityDenoiser(g) };
+    expect(samplingDirection("ddpm")).toBe(1);
+    expect(samplingDirection("flow-matching")).toBe(-1);
+    // One Euler step from t = 1 moves a point by −v̂/N: along samplingDirection · v̂.
+    const run = await fieldAlongSampling(flow, { steps: 4, n: 1, seed: 0, grid: new Float64Array(2) });
+    const [x, next] = [run.frames[0].samples, run.frames[1].samples];
+    const v = gaussianVelocity(g, x, 1);
+    const moved = [next[0] - x[0], next[1] - x[1]];
+    expect(Math.sign(moved[0] * v[0] + moved[1] * v[1])).toBe(samplingDirection("flow-matching"));
+  });
+});
+
+describe("fieldAgreement", () => {
+  it("measures the median angle between arrows and the median ratio of their lengths", () => {
+    const exact = Float64Array.of(1, 0, 0, 1, -1, -1);
+    expect(fieldAgreement(exact, exact)).toEqual({ medianAngle: 0, medianRatio: 1 });
+    // Each arrow turned a quarter turn and doubled.
+    const turned = Float64Array.of(0, 2, -2, 0, 2, -2);
+    const agreement = fieldAgreement(turned, exact);
+    expect(agreement.medianAngle).toBeCloseTo(90, 12);
+    expect(agreement.medianRatio).toBeCloseTo(2, 12);
+    expect(fieldAgreement(exact.map((v) => -v), exact).medianAngle).toBeCloseTo(180, 12);
+  });
+
+  it("leaves out points where either field is zero, and refuses fields of different sizes", () => {
+    expect(fieldAgreement(Float64Array.of(0, 0, 3, 0), Float64Array.of(1, 0, 0, 3))).toEqual({ medianAngle: 90, medianRatio: 1 });
+    expect(fieldAgreement(Float64Array.of(0, 0), Float64Array.of(1, 0)).medianAngle).toBeNaN();
+    expect(() => fieldAgreement([1, 0], [1, 0, 0, 1])).toThrow(/equal, even lengths, got 2 and 4/);
+  });
+
+  it("finds a learned field close to the exact one when it is the exact one of the data's law", async () => {
+    // The exact denoiser of N(0, s²I) against the oracle of 4,000 draws from it: close, not equal.
+    const data = Float64Array.from(new Rng(5).normals(8000), (z) => s * z);
+    const grid = arrowGrid(1, 5).points;
+    for (const index of [100, 500]) {
+      const learned = await learnedField({ denoiser: gaussianDenoiser(centred, schedule, "eps"), schedule }, grid, index);
+      const exact = await learnedField({ denoiser: oracleDenoiser(schedule, data), schedule }, grid, index);
+      const agreement = fieldAgreement(learned, exact);
+      expect(agreement.medianAngle, `index ${index}`).toBeLessThan(5);
+      expect(Math.abs(agreement.medianRatio - 1), `index ${index}`).toBeLessThan(0.05);
+    }
+  });
+});
+
+describe("summarizeFrame", () => {
+  it("splits the grid into points near the data and far from it, and compares each part", () => {
+    const data = Float64Array.of(0, 0);
+    const points = Float64Array.of(0.1, 0, 2, 0, 0, -0.5);
+    const distances = distancesToData(points, data);
+    expect(maxDiff(distances, [0.1, 2, 0.5])).toBeLessThan(1e-15);
+    // Learned: right near the data (point 0), half as long far from it (point 1), turned in between (point 2).
+    const exact = Float64Array.of(-1, 0, -20, 0, 0, 5);
+    const learned = Float64Array.of(-1, 0, -10, 0, 5, 0);
+    const summary = summarizeFrame(learned, exact, distances);
+    expect(summary.medianMagnitude).toBe(5);
+    expect(summary.near).toEqual({ medianAngle: 0, medianRatio: 1, points: 1 });
+    expect(summary.far).toEqual({ medianAngle: 0, medianRatio: 0.5, points: 1 });
+    expect(summary.all.medianAngle).toBe(0);
+    expect(() => summarizeFrame(learned, exact, [1, 2])).toThrow(/one value per point \(3\), got 2/);
+  });
+});
