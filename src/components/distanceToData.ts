@@ -38,13 +38,13 @@ export interface DistanceSeries {
 export function distanceChart(
   series: DistanceSeries,
   options: { current?: number; width?: number; height?: number; document?: Document } = {},
-): SVGSVGElement | HTMLElement {
+): (SVGSVGElement | HTMLElement) & Plot.Plot {
   const { current, width = 640, height = 240, document = globalThis.document } = options;
   const rows = series.t.flatMap((t, i) => [
     { t, distance: series.xt[i], of: "x_t (current points)" },
     { t, distance: series.x0[i], of: "x̂₀ (predicted clean points)" },
   ]);
-  return Plot.plot({
+  const chart = Plot.plot({
     document,
     width,
     height,
@@ -52,9 +52,32 @@ export function distanceChart(
     x: { label: "t (sampling runs from left to right) →", reverse: true },
     y: { type: "log", label: "mean distance to the nearest training point", grid: true, tickFormat: logTickFormat },
     color: { legend: true, domain: ["x_t (current points)", "x̂₀ (predicted clean points)"] },
-    marks: [
-      Plot.line(rows, { x: "t", y: "distance", stroke: "of", strokeWidth: 1.5 }),
-      ...(current === undefined ? [] : [Plot.ruleX([current], { stroke: "currentColor", strokeOpacity: 0.5, strokeDasharray: "3,3" })]),
-    ],
+    marks: [Plot.line(rows, { x: "t", y: "distance", stroke: "of", strokeWidth: 1.5 })],
   });
+  if (current !== undefined) moveDistanceCursor(chart, current);
+  return chart;
+}
+
+/**
+ * Moves the chart's dashed rule to paper time t, adding it the first time: an animation moves it at
+ * every frame, and redrawing the whole chart each time would cost more than a frame.
+ */
+export function moveDistanceCursor(chart: (SVGSVGElement | HTMLElement) & Plot.Plot, t: number): void {
+  const svg = chart instanceof chart.ownerDocument.defaultView!.SVGSVGElement ? chart : chart.querySelector(":scope > svg");
+  if (!svg) throw new Error("moveDistanceCursor needs a chart made by distanceChart");
+  let cursor = svg.querySelector<SVGLineElement>("line.distance-cursor");
+  if (!cursor) {
+    cursor = chart.ownerDocument.createElementNS("http://www.w3.org/2000/svg", "line");
+    cursor.setAttribute("class", "distance-cursor");
+    cursor.setAttribute("stroke", "currentColor");
+    cursor.setAttribute("stroke-opacity", "0.5");
+    cursor.setAttribute("stroke-dasharray", "3,3");
+    const [bottom, top] = chart.scale("y")!.range!;
+    cursor.setAttribute("y1", String(bottom));
+    cursor.setAttribute("y2", String(top));
+    svg.append(cursor);
+  }
+  const x = String(chart.scale("x")!.apply(t));
+  cursor.setAttribute("x1", x);
+  cursor.setAttribute("x2", x);
 }

@@ -3,6 +3,10 @@
  * one at `fps` and stops there (from the last frame, it starts again at the first). Its value is the
  * frame index; `describe` says what a frame is ("t = 420"). The range input and the button are native,
  * so arrow keys, Home, End, Space and Enter work as usual.
+ *
+ * Its `position` is where the animation is between frames (fractional while playing, the frame index
+ * otherwise), announced by a "position" event at every screen refresh while playing and at every change
+ * of frame: a picture that follows it moves at the screen's rate, not only `fps` times a second.
  */
 
 import type { Control } from "./controls.js";
@@ -19,12 +23,16 @@ export interface FrameScrubberOptions {
 
 let uid = 0;
 
-export function frameScrubber(options: FrameScrubberOptions): Control<number> {
+export type FrameScrubber = Control<number> & { readonly position: number };
+
+export function frameScrubber(options: FrameScrubberOptions): FrameScrubber {
   const { frames, label = "Frame", fps = 20, describe = (frame) => `frame ${frame + 1} of ${frames}`, document = globalThis.document } = options;
   if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`frames must be a positive integer, got ${frames}`);
   if (!(fps > 0 && fps <= 120)) throw new RangeError(`fps must be in (0, 120], got ${fps}`);
   const last = frames - 1;
   const clamp = (f: number) => Math.max(0, Math.min(last, Math.round(f)));
+  // The document's own window: its events and animation frames (a test's document has its own).
+  const view = (document.defaultView ?? globalThis) as Window & typeof globalThis;
   const id = `chisel-frames-${++uid}`;
   const form = document.createElement("form");
   form.className = "frame-scrubber";
@@ -51,43 +59,57 @@ export function frameScrubber(options: FrameScrubberOptions): Control<number> {
   form.append(name, range, button, output);
 
   let frame = 0; // requestAnimationFrame handle while playing
+  let position = Number(range.value);
   const show = () => {
     output.textContent = describe(Number(range.value));
     range.setAttribute("aria-valuetext", output.textContent);
     button.textContent = frame ? "❚❚ Pause" : "▶ Play";
     button.setAttribute("aria-pressed", String(frame !== 0));
   };
-  const emit = () => form.dispatchEvent(new Event("input", { bubbles: true }));
+  const emit = () => form.dispatchEvent(new view.Event("input", { bubbles: true }));
+  const moveTo = (at: number) => {
+    position = at;
+    form.dispatchEvent(new view.Event("position"));
+  };
   const stop = () => {
-    if (frame) cancelAnimationFrame(frame);
+    if (frame) view.cancelAnimationFrame(frame);
     frame = 0;
     show();
+    // Paused between frames: the picture settles on the frame the slider shows.
+    if (position !== Number(range.value)) moveTo(Number(range.value));
   };
   const play = () => {
     const from = Number(range.value) === last ? 0 : Number(range.value);
-    const began = performance.now();
+    const began = view.performance.now();
     const tick = (now: number) => {
       // Removed from the page (its cell re-ran): stop without emitting.
       if (!form.isConnected) return stop();
-      const next = clamp(from + ((now - began) * fps) / 1000);
+      const at = Math.min(last, from + (Math.max(0, now - began) * fps) / 1000);
+      const next = clamp(Math.floor(at));
       if (String(next) !== range.value) {
         range.value = String(next);
         show();
         emit();
       }
+      moveTo(at);
       if (next === last) return stop();
-      frame = requestAnimationFrame(tick);
+      frame = view.requestAnimationFrame(tick);
     };
-    frame = requestAnimationFrame(tick);
+    frame = view.requestAnimationFrame(tick);
     if (from !== Number(range.value)) {
       range.value = String(from);
       emit();
+      moveTo(from);
     }
     show();
   };
   button.addEventListener("click", () => (frame ? stop() : play()));
-  range.addEventListener("input", () => show());
+  range.addEventListener("input", () => {
+    show();
+    moveTo(Number(range.value));
+  });
   show();
   Object.defineProperty(form, "value", { get: () => Number(range.value) });
-  return form as Control<number>;
+  Object.defineProperty(form, "position", { get: () => position });
+  return form as unknown as FrameScrubber;
 }

@@ -36,6 +36,8 @@ export interface LiveLoss {
 export interface TimestepLossOptions {
   buckets?: LossBucket[];
   current?: LiveLoss;
+  /** Live values will come later, by moveLiveLoss: their legend entry is shown now. */
+  live?: boolean;
   width?: number;
   height?: number;
   document?: Document;
@@ -51,7 +53,7 @@ export const SERIES = {
   blend: { label: "q · oracle (live)", color: "#ff725c" },
 } as const;
 
-export function timestepLossPlot(curve: LossCurveData, options: TimestepLossOptions = {}): SVGSVGElement | HTMLElement {
+export function timestepLossPlot(curve: LossCurveData, options: TimestepLossOptions = {}): (SVGSVGElement | HTMLElement) & Plot.Plot {
   const { buckets = [], current, width = 640, height = 300, document = globalThis.document } = options;
   if (curve.model.length !== curve.t.length || curve.oracle.length !== curve.t.length) {
     throw new RangeError(`curve.model and curve.oracle must have one value per t (${curve.t.length})`);
@@ -84,16 +86,9 @@ export function timestepLossPlot(curve: LossCurveData, options: TimestepLossOpti
       strokeOpacity: 0.8,
     }));
   }
-  if (current) {
-    marks.push(
-      Plot.ruleX([current.t], { stroke: "currentColor", strokeOpacity: 0.3 }),
-      Plot.dot([current], { x: "t", y: (d: LiveLoss) => at(d.model), r: 5, fill: () => SERIES.model.label, stroke: "var(--theme-background, white)" }),
-      Plot.dot([current], { x: "t", y: (d: LiveLoss) => at(d.blend), r: 5, symbol: "diamond", fill: () => SERIES.blend.label, stroke: "var(--theme-background, white)" }),
-    );
-  }
   const shown = (Object.keys(SERIES) as (keyof typeof SERIES)[])
-    .filter((key) => (key !== "heldOut" || buckets.length > 0) && (key !== "blend" || current));
-  return Plot.plot({
+    .filter((key) => (key !== "heldOut" || buckets.length > 0) && (key !== "blend" || current || options.live));
+  const chart = Plot.plot({
     document,
     width,
     height,
@@ -113,4 +108,48 @@ export function timestepLossPlot(curve: LossCurveData, options: TimestepLossOpti
     },
     marks,
   });
+  if (current) moveLiveLoss(chart, current);
+  return chart;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/**
+ * Draws the live values at t on a chart from timestepLossPlot (made with `live`), moving them if they are
+ * there: a rule at t, the network's dot and the blend's diamond. Moving three marks costs far less than
+ * drawing the chart again at every move of the t slider.
+ */
+export function moveLiveLoss(chart: (SVGSVGElement | HTMLElement) & Plot.Plot, current: LiveLoss): void {
+  const document = chart.ownerDocument;
+  const svg = chart instanceof document.defaultView!.SVGSVGElement ? chart : chart.querySelector(":scope > svg");
+  if (!svg) throw new Error("moveLiveLoss needs a chart made by timestepLossPlot");
+  let group = svg.querySelector<SVGGElement>("g.live-loss");
+  if (!group) {
+    group = document.createElementNS(SVG, "g");
+    group.setAttribute("class", "live-loss");
+    const [bottom, top] = chart.scale("y")!.range!;
+    const rule = document.createElementNS(SVG, "line");
+    rule.setAttribute("y1", String(bottom));
+    rule.setAttribute("y2", String(top));
+    rule.setAttribute("stroke", "currentColor");
+    rule.setAttribute("stroke-opacity", "0.3");
+    const dot = document.createElementNS(SVG, "circle");
+    dot.setAttribute("r", "5");
+    dot.setAttribute("fill", SERIES.model.color);
+    // Plot's diamond for r = 5: d3's symbolDiamond of area 25π.
+    const diamond = document.createElementNS(SVG, "path");
+    diamond.setAttribute("d", "M0,-8.24L4.76,0L0,8.24L-4.76,0Z");
+    diamond.setAttribute("fill", SERIES.blend.color);
+    for (const mark of [dot, diamond]) mark.setAttribute("stroke", "var(--theme-background, white)");
+    group.append(rule, dot, diamond);
+    svg.append(group);
+  }
+  const [rule, dot, diamond] = group.children;
+  const x = chart.scale("x")!.apply(current.t) as number;
+  const y = (v: number) => chart.scale("y")!.apply(Math.max(v, FLOOR)) as number;
+  rule.setAttribute("x1", String(x));
+  rule.setAttribute("x2", String(x));
+  dot.setAttribute("cx", String(x));
+  dot.setAttribute("cy", String(y(current.model)));
+  diamond.setAttribute("transform", `translate(${x},${y(current.blend)})`);
 }

@@ -1,8 +1,9 @@
 /**
  * One frame of the reverse process: the points at some step, coloured by where each one ends (END_COLOR),
  * over the faint training data, optionally with the paths a few of them took to get there. The frame is
- * fixed (±3.5, like pointCloud), so frames compare as the animation plays; x̂_0 at the first steps lies
- * far outside it, and the caption counts what is clipped. The Sampling page draws its panels with it too.
+ * fixed (±3.5, like pointCloud), so frames compare; x̂_0 at the first steps lies far outside it, and the
+ * caption counts what is clipped. The Sampling page draws its panels with it; the Trajectories page
+ * draws the same picture on a canvas (trajectoryView.ts), to animate it.
  *
  * The paths lie under the points, thin and translucent, each ending in a ring around its point, so the
  * cloud stays readable through them.

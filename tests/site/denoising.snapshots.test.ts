@@ -11,12 +11,12 @@ import { qSample } from "../../src/core/forward.js";
 import { Rng } from "../../src/core/random.js";
 import { reverseStepNumbers } from "../../src/core/reverseStep.js";
 import { DEFAULT_SCHEDULE, makeSchedule } from "../../src/core/schedule.js";
-import { denoisingScatter, outside } from "../../src/components/denoisingScatter.js";
+import { denoisingPanel, outside, scatterAxes } from "../../src/components/denoisingScatter.js";
 import { angles } from "../../src/components/pointCloud.js";
 import { predictorTable } from "../../src/components/predictorTable.js";
 import { reverseStepTable } from "../../src/components/reverseStepTable.js";
 import { meanSd, sampleGrid } from "../../src/components/sampleGrid.js";
-import { timestepLossPlot } from "../../src/components/timestepLoss.js";
+import { moveLiveLoss, timestepLossPlot } from "../../src/components/timestepLoss.js";
 import { matchSnapshot } from "../support/snapshot.js";
 
 const document = new JSDOM("").window.document;
@@ -33,30 +33,31 @@ const metrics = (swd: number, sd: number) => ({
   coverage: { mean: 0.7, sd: 0 },
 });
 
-describe("denoisingScatter", () => {
+describe("denoisingPanel", () => {
   it("counts the points outside the frame by hand", () => {
     // (0, 0) in; (2, 0) on the edge, in; (0, −2.5) and (3, 3) out; NaN is never inside.
     expect(outside(Float64Array.from([0, 0, 2, 0, 0, -2.5, 3, 3, NaN, 0]), 2)).toBe(3);
   });
 
-  it("draws x_t with a ringed point and error links (snapshot)", () => {
-    const plot = denoisingScatter(xt, {
-      hue: angles(x0),
-      background: x0,
-      highlight: 5,
-      links: { from: x0, indices: [0, 16, 32, 48] },
-      size: 240,
-      document,
-    });
-    // 64 points + 64 background dots, 4 links, one ring.
-    expect(plot.querySelectorAll("circle").length).toBe(64 + 64 + 1);
-    expect(plot.querySelectorAll('g[aria-label="link"] path').length).toBe(4);
-    matchSnapshot("denoising-scatter.svg", plot);
+  it("draws its axes once, with the canvas for the dots under them (snapshot)", () => {
+    matchSnapshot("denoising-scatter.svg", scatterAxes(240, 3.5, "ε̂ x", "ε̂ y", document));
+    // jsdom measures nothing: the panel takes its fixed size, and its canvas sits on the plot area.
+    const panel = denoisingPanel({ hue: angles(x0), background: x0, links: { from: x0, indices: [0, 16] }, size: 240, document });
+    const canvas = panel.querySelector("canvas")!;
+    expect(canvas.style.left).toBe("36px");
+    expect(canvas.style.top).toBe("10px");
+    expect([canvas.width, canvas.height]).toEqual([240 - 36 - 10, 240 - 10 - 32]);
+    expect(panel.querySelectorAll("svg circle").length).toBe(0);
   });
 
-  it("refuses a highlight outside the points and mismatched links", () => {
-    expect(() => denoisingScatter(xt, { highlight: 64, document })).toThrow(/highlight must be an integer from 0 to 63/);
-    expect(() => denoisingScatter(xt, { links: { from: x0.subarray(2), indices: [0] }, document })).toThrow(/links.from/);
+  it("takes each drawing's description, and refuses a highlight outside the points and mismatched links", () => {
+    const panel = denoisingPanel({ hue: angles(x0), links: { from: x0, indices: [0] }, document });
+    panel.draw({ points: xt, highlight: 5, ariaDescription: "x_t at t = 100" });
+    expect(panel.querySelector("svg")!.getAttribute("aria-description")).toBe("x_t at t = 100");
+    expect(() => panel.draw({ points: xt, highlight: 64 })).toThrow(/highlight must be an integer from 0 to 63/);
+    expect(() => panel.draw({ points: xt.subarray(2) })).toThrow(/hue must have one value per point/);
+    const unlinked = denoisingPanel({ links: { from: x0.subarray(2), indices: [0] }, document });
+    expect(() => unlinked.draw({ points: xt })).toThrow(/links.from/);
   });
 });
 
@@ -67,6 +68,23 @@ describe("timestepLossPlot", () => {
     const plot = timestepLossPlot(curve, { buckets, current: { t: 100, model: 0.7, blend: 0.9, q: 0.5 }, width: 600, document });
     expect(plot.textContent).toContain("ε̂ = 0: 0.98");
     matchSnapshot("denoising-loss.html", plot);
+  });
+
+  it("moves the live values in place: one rule, dot and diamond, at the scales' positions", () => {
+    const curve = { t: [1, 500, 1000], model: [0.9, 0.04, 2e-4], oracle: [0.6, 0.04, 1e-5], zeros: 0.98 };
+    const plot = timestepLossPlot(curve, { live: true, width: 600, document });
+    expect(plot.textContent).toContain("q · oracle (live)");
+    expect(plot.querySelector(".live-loss")).toBeNull();
+    moveLiveLoss(plot, { t: 100, model: 0.7, blend: 0.9, q: 0.5 });
+    moveLiveLoss(plot, { t: 500, model: 0.04, blend: 1e-9, q: 0 });
+    expect(plot.querySelectorAll(".live-loss").length).toBe(1);
+    const [rule, dot, diamond] = plot.querySelector(".live-loss")!.children;
+    const x = plot.scale("x")!.apply(500) as number;
+    expect(Number(rule.getAttribute("x1"))).toBeCloseTo(x, 9);
+    expect(Number(dot.getAttribute("cx"))).toBeCloseTo(x, 9);
+    expect(Number(dot.getAttribute("cy"))).toBeCloseTo(plot.scale("y")!.apply(0.04) as number, 9);
+    // Below the chart's floor of 10⁻⁶ the diamond sits on the floor.
+    expect(diamond.getAttribute("transform")).toBe(`translate(${x},${plot.scale("y")!.apply(1e-6)})`);
   });
 
   it("refuses curves of mismatched length", () => {

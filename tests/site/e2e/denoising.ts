@@ -46,7 +46,11 @@ async function setSlider(page: Page, label: string, value: number): Promise<void
   await page.getByRole("spinbutton", { name: label, exact: true }).fill(String(value));
 }
 
-const comparison = (page: Page) => page.locator(".denoising-comparison").innerHTML();
+/** The comparison's markup and the pixels of its canvases, where the points are drawn. */
+const comparison = (page: Page) =>
+  page.locator(".denoising-comparison").evaluate((element) =>
+    element.innerHTML + [...element.querySelectorAll("canvas")].map((canvas) => canvas.toDataURL()).join()
+  );
 
 export const checks: PageChecks["checks"] = {
   "t redraws the plots and the errors": async (page) => {
