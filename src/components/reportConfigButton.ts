@@ -3,43 +3,62 @@
  * that `npm run chisel -- report --config FILE` turns into a report page. Before a file is offered it
  * goes through the CLI's own parseReportConfig, so what downloads is what the CLI accepts, unchanged.
  * When the page's settings cannot make a report, the button is disabled and says why.
+ *
+ * A config trained on the reader's own points names them as a project file, data/datasets/NAME.csv with
+ * its SHA-256: the button then downloads that CSV too, and says where it goes.
  */
 import { parseReportConfig, type ReportConfigInput } from "../core/reports/config.js";
-import { SAMPLER_NAMES } from "../core/settings.js";
+import { FLOW_SAMPLER_NAMES, SAMPLER_NAMES } from "../core/settings.js";
 import type { TrainConfigInput } from "../core/training/config.js";
 import { saveFile } from "./saveFile.js";
 import { slug } from "./slug.js";
 
-/** A config to offer, or why there is none. */
-export type ReportConfigSource = { config: ReportConfigInput } | { reason: string };
+/** A points file a config's dataset.file names: where it goes in the project, and its text. */
+export interface PointsFile {
+  path: string;
+  csv: string;
+}
+
+/** A config to offer (with the points file it reads, if any), or why there is none. */
+export type ReportConfigSource = { config: ReportConfigInput; pointsFile?: PointsFile } | { reason: string };
+
+/** Where a report config's points file lies, relative to the project root. */
+export const POINTS_FOLDER = "data/datasets";
 
 /** The sampling step counts of the committed reports. */
 export const REPORT_STEPS = [10, 50, 1000] as const;
 
 /**
  * The report of a Train-page run: its training config as the page trains it, evaluated as the
- * committed reports are (three samplers at 10, 50 and 1000 steps, or fewer where T is shorter; three
- * seeds of 512 points).
+ * committed reports are (three DDPM samplers, or Euler and Heun for flow matching, at 10, 50 and 1000
+ * steps, or fewer where T is shorter; three seeds of 512 points). A points file the config names
+ * (`dataset.file`) moves to POINTS_FOLDER, where the CLI reads it from the project root.
  */
 export function trainReportConfig(input: TrainConfigInput): ReportConfigInput {
-  const T = input.schedule?.T ?? 1000;
-  const steps = REPORT_STEPS.filter((k) => k <= T);
-  const dataset = input.dataset?.name ?? "spiral";
-  const kind = input.schedule?.kind ?? "linear";
+  const flow = input.model?.objective === "flow-matching";
+  const T = flow ? undefined : input.schedule?.T ?? 1000;
+  const steps = REPORT_STEPS.filter((k) => T === undefined || k <= T);
+  const file = input.dataset?.file?.replace(/^.*\//, "");
+  const dataset = file?.replace(/\.[^.]*$/, "") ?? input.dataset?.name ?? "spiral";
+  const method = flow ? "flow matching" : `${input.schedule?.kind ?? "linear"}`;
   const trainingSteps = input.training?.steps ?? 10_000;
   const seed = input.training?.seed ?? 0;
+  const samplers = flow ? FLOW_SAMPLER_NAMES : SAMPLER_NAMES;
   return {
-    name: slug(`train ${dataset} ${kind} T${T} ${trainingSteps} steps seed ${seed}`),
-    title: `From the Train page: the ${dataset}, ${kind} schedule, T = ${T}, ${trainingSteps.toLocaleString("en-US")} training steps`,
+    name: slug(`train ${dataset} ${method}${T === undefined ? "" : ` T${T}`} ${trainingSteps} steps seed ${seed}`),
+    title: `From the Train page: ${file ? `your points (${file})` : `the ${dataset}`}, ` +
+      `${flow ? "flow matching" : `${method} schedule, T = ${T}`}, ${trainingSteps.toLocaleString("en-US")} training steps`,
     description: `The settings of the dashboard's Train page${input.backend ? `, trained on ${input.backend}` : ""}, sampled with ` +
-      "DDPM, DDIM and DPM-Solver++ and scored against the floor.",
-    train: input,
-    samplers: SAMPLER_NAMES.map((sampler) => ({ sampler })),
-    steps: steps.length ? steps : [T],
+      `${flow ? "Euler and Heun" : "DDPM, DDIM and DPM-Solver++"} and scored against the floor.`,
+    train: file ? { ...input, dataset: { ...input.dataset, file: `${POINTS_FOLDER}/${file}` } } : input,
+    samplers: samplers.map((sampler) => ({ sampler })),
+    steps: steps.length ? steps : [T!],
     seeds: [0, 1, 2],
     n: 512,
   };
 }
+
+const basename = (path: string) => path.replace(/^.*\//, "");
 
 export type ReportConfigButton = HTMLElement & {
   /** Offers this config from now on (or disables the button with the reason). */
@@ -73,13 +92,18 @@ export function reportConfigButton(options: { document?: Document } = {}): Repor
     source = next;
     button.disabled = "reason" in next;
     button.title = "reason" in next ? next.reason : "";
+    const command = "reason" in next ? "" : `npm run chisel -- report --config ${next.config.name}.json builds its report`;
     note.textContent = "reason" in next
       ? next.reason
-      : `Saves ${next.config.name}.json: npm run chisel -- report --config ${next.config.name}.json builds its report.`;
+      : next.pointsFile
+      ? `Saves ${next.config.name}.json and ${basename(next.pointsFile.path)}: put the CSV in the chisel project as ` +
+        `${next.pointsFile.path}, then ${command} from the same points (the config pins their SHA-256).`
+      : `Saves ${next.config.name}.json: ${command}.`;
   };
   button.addEventListener("click", () => {
     if ("reason" in source) return;
     saveFile(`${source.config.name}.json`, JSON.stringify(source.config, null, 2) + "\n", "application/json", document);
+    if (source.pointsFile) saveFile(basename(source.pointsFile.path), source.pointsFile.csv, "text/csv", document);
   });
   root.update(source);
   return root;

@@ -13,7 +13,7 @@ import {
   type RunManifest,
   type RunStatus,
 } from "../core/training/checkpoint.js";
-import { modelDims, type TrainConfig } from "../core/training/config.js";
+import { modelDims, objectiveOf, type TrainConfig } from "../core/training/config.js";
 import type { LossHistory, TimestepLoss } from "../core/training/train.js";
 
 export interface BrowserRun {
@@ -61,7 +61,10 @@ export async function runFiles(run: BrowserRun): Promise<RunFiles> {
   };
 }
 
-/** The run's network as ONNX (ε output, the schedule in its metadata). Loads the exporter on first use. */
+/**
+ * The run's network as ONNX (ε output and the schedule in its metadata, or a flow model's velocity and
+ * its objective). Loads the exporter on first use.
+ */
 export async function onnxModel(run: Pick<BrowserRun, "config" | "params">): Promise<Uint8Array> {
   const { exportOnnx } = await import("../core/onnx/export.js");
   return exportOnnx({
@@ -69,5 +72,6 @@ export async function onnxModel(run: Pick<BrowserRun, "config" | "params">): Pro
     dims: modelDims(run.config.model),
     parameterization: run.config.model.parameterization,
     schedule: run.config.schedule,
+    objective: objectiveOf(run.config.model),
   });
 }

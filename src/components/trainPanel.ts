@@ -8,9 +8,13 @@
  * what each transition asks (start, tell or end the worker, keep the network via `saveModel`, see
  * autosave.ts) and draws the session, the curve and readouts at most a few times a second, so the
  * page's main thread stays free.
+ *
+ * The config's zod schema and the run downloads load when first needed (Train pressed, a download
+ * clicked), not with the page's first view.
  */
 import { makeDataset } from "../core/datasets.js";
-import type { TrainConfig } from "../core/training/config.js";
+import { type DatasetName, SETTINGS } from "../core/settings.js";
+import type { TrainConfig, TrainConfigInput } from "../core/training/config.js";
 import { autosave } from "./autosave.js";
 import { DATASET_LABELS } from "./datasetLabels.js";
 import { formatSig } from "./format.js";
@@ -19,7 +23,7 @@ import { saveFile } from "./saveFile.js";
 import type { SessionModel } from "./sessionModel.js";
 import { throttledTask } from "./throttledTask.js";
 import type { TrainControls } from "./trainControls.js";
-import { type BrowserRun, onnxModel, runFiles } from "./trainDownloads.js";
+import type { BrowserRun } from "./trainDownloads.js";
 import { trainLossCurve } from "./trainLossCurve.js";
 import { trainPanelLayout } from "./trainPanelLayout.js";
 import { type TrainPreview, trainPreview } from "./trainPreview.js";
@@ -55,6 +59,8 @@ const SAVE_EVERY_MS = 30_000;
 /** Data points drawn faintly behind each preview. */
 const BACKGROUND_POINTS = 1000;
 const PREVIEW_SIZE = 320;
+/** A built-in set's points when its config leaves n out (core/settings.ts). */
+const DEFAULT_N = SETTINGS.datasetN.default;
 
 export function trainPanel(options: TrainPanelOptions): TrainPanel {
   const { controls, createWorker, saveModel, document = globalThis.document } = options;
@@ -77,7 +83,7 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
   const longTasks = longTaskMeter(() => setText(mainThreadOut, longTasks.summary(session.phase !== "idle")));
 
   // Before the first run the curve spans the run the settings ask for.
-  const steps = () => session.config?.training.steps ?? (controls.value.ok ? controls.value.config.training.steps : 1);
+  const steps = () => session.config?.training.steps ?? (controls.value.ok ? controls.value.input.training?.steps ?? 1 : 1);
 
   // The curve's width comes from a ResizeObserver (below): reading clientWidth here would force a layout.
   let curveWidth = 640;
@@ -98,25 +104,32 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
     setText(timeOut, view.time);
   }, READOUT_MS);
 
-  /** The data behind the preview, drawn again only when the dataset changes; the samples layer is cleared. */
-  function showData(c: TrainConfig) {
-    const { name, n, seed, noise } = c.dataset;
-    const key = JSON.stringify(c.dataset);
+  /**
+   * The data behind the preview, drawn again only when the dataset changes; the samples layer is cleared.
+   * `points`: the reader's own set, normalised as it trains (a file dataset's).
+   */
+  function showData(dataset: TrainConfigInput["dataset"] & {}, points?: Float64Array) {
+    const key = JSON.stringify(dataset);
+    const n = points ? points.length / 2 : dataset.n ?? DEFAULT_N;
+    const count = Math.min(n, BACKGROUND_POINTS);
     if (key !== previewKey) {
-      const count = Math.min(n, BACKGROUND_POINTS);
-      preview = trainPreview(makeDataset(name, { n, seed, noise }).subarray(0, 2 * count), { size: PREVIEW_SIZE, document });
+      const data = points ?? makeDataset(dataset.name as DatasetName, { n, seed: dataset.seed, noise: dataset.noise });
+      preview = trainPreview(data.subarray(0, 2 * count), { size: PREVIEW_SIZE, document });
       previewHolder.replaceChildren(preview);
       previewKey = key;
     }
     preview!.showSamples();
-    previewCaption.textContent = `The ${DATASET_LABELS[name]} data (${Math.min(n, BACKGROUND_POINTS)} of its ` +
-      `${n} points). Once training starts, the network's samples are drawn over it at every checkpoint.`;
+    const what = points
+      ? `Your ${n.toLocaleString("en-US")} points as training sees them, centred and scaled to ±1.5 (${count === n ? "all" : count} of them drawn)`
+      : `The ${DATASET_LABELS[dataset.name as DatasetName]} data (${count} of its ${n} points)`;
+    previewCaption.textContent = `${what}. Once training starts, the network's samples are drawn over it at every checkpoint.`;
   }
 
   function drawPreview(checkpoint: CheckpointMessage) {
     preview!.showSamples(checkpoint.preview);
-    const samplerSteps = Math.min(PREVIEW_SAMPLER_STEPS, session.config!.schedule.T);
-    previewCaption.textContent = `Step ${checkpoint.step}: ${PREVIEW_POINTS} samples of the network (DDIM, ${samplerSteps} ` +
+    const flow = session.config!.model.objective === "flow-matching";
+    const sampler = flow ? `Euler, ${PREVIEW_SAMPLER_STEPS}` : `DDIM, ${Math.min(PREVIEW_SAMPLER_STEPS, session.config!.schedule.T)}`;
+    previewCaption.textContent = `Step ${checkpoint.step}: ${PREVIEW_POINTS} samples of the network (${sampler} ` +
       `steps, the same starting noise at every checkpoint) over the data in grey. Sliced Wasserstein distance to ` +
       `the data: ${formatSig(checkpoint.swd)}.`;
   }
@@ -179,7 +192,7 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
       everyMs: SAVE_EVERY_MS,
       save(run) {
         try {
-          saveModel({ config: run.config, step: run.step, engine: run.engine, params: run.params });
+          saveModel({ config: run.config, step: run.step, engine: run.engine, params: run.params, ...(session.points ? { points: session.points } : {}) });
           sessionNote.textContent = `The network at step ${run.step} is kept for this tab: the sampling page can sample it.`;
         } catch (error) {
           sessionNote.textContent = `The network could not be kept for the sampling page: ${(error as Error).message}`;
@@ -193,7 +206,7 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
       case "launch": {
         saver?.reset();
         longTasks.start();
-        showData(session.config!);
+        showData(session.config!.dataset, session.points);
         curve.flush();
         readouts.flush();
         const runWorker = createWorker();
@@ -234,9 +247,20 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
     show();
   }
 
-  trainButton.addEventListener("click", () => {
+  trainButton.addEventListener("click", async () => {
     const value = controls.value;
-    if (value.ok) dispatch({ type: "start", input: value.input, config: value.config, at: new Date() });
+    if (!value.ok) return;
+    // The config's own parser (zod) fills every default; the controls have checked every value already.
+    const { parseTrainConfig } = await import("../core/training/config.js");
+    let config: TrainConfig;
+    try {
+      config = parseTrainConfig(value.input);
+    } catch (error) {
+      setText(status, `Not started: ${(error as Error).message}.`);
+      status.setAttribute("role", "alert");
+      return;
+    }
+    dispatch({ type: "start", input: value.input, config, at: new Date(), ...(value.points ? { points: value.points.points } : {}) });
   });
   pauseButton.addEventListener("click", () => dispatch({ type: session.phase === "paused" ? "resume" : "pause" }));
   stopButton.addEventListener("click", () => dispatch({ type: "stop" }));
@@ -251,30 +275,37 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
       downloadNote.textContent = `The download failed: ${(error as Error).message}`;
     }
   };
+  const downloads = () => import("./trainDownloads.js");
   manifestButton.addEventListener("click", download(async (run) => {
-    const files = await runFiles(run);
+    const files = await (await downloads()).runFiles(run);
     saveFile(files.manifestName, files.manifestText, "application/json", document);
   }));
   weightsButton.addEventListener("click", download(async (run) => {
-    const files = await runFiles(run);
+    const files = await (await downloads()).runFiles(run);
     saveFile(files.weightsName, files.weights, "application/octet-stream", document);
   }));
   onnxButton.addEventListener("click", download(async (run) => {
-    saveFile(`chisel-${run.config.dataset.name}-step-${run.step}.onnx`, await onnxModel(run), "application/octet-stream", document);
+    const { dataset } = run.config;
+    const data = dataset.file === undefined ? dataset.name : dataset.file.replace(/^.*\//, "").replace(/\.[^.]*$/, "");
+    const bytes = await (await downloads()).onnxModel(run);
+    saveFile(`chisel-${data}-step-${run.step}.onnx`, bytes, "application/octet-stream", document);
   }));
 
   // While no run is on screen, the panel follows the settings (the controls re-dispatch each change on
   // their form), redrawing only what a change affects.
   let shown = { dataset: "", steps: 0 };
+  const follow = () => {
+    const value = controls.value;
+    if (session.phase !== "idle" || !value.ok) return;
+    const dataset = value.input.dataset ?? {};
+    const steps = value.input.training?.steps ?? 0;
+    if (JSON.stringify(dataset) !== shown.dataset) showData(dataset, value.points?.points);
+    if (steps !== shown.steps) curve.flush();
+    shown = { dataset: JSON.stringify(dataset), steps };
+  };
   const onControls = (event: Event) => {
     if (event.target !== controls) return;
-    const value = controls.value;
-    if (session.phase === "idle" && value.ok) {
-      const { dataset, training } = value.config;
-      if (dataset.name !== shown.dataset) showData(value.config);
-      if (training.steps !== shown.steps) curve.flush();
-      shown = { dataset: dataset.name, steps: training.steps };
-    }
+    follow();
     show();
   };
   controls.addEventListener("input", onControls);
@@ -307,9 +338,8 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
 
   // A progress bar without a value is indeterminate (animated): the readouts give it an empty one.
   readouts.flush();
-  if (controls.value.ok) showData(controls.value.config);
+  follow();
   curve.flush();
-  if (controls.value.ok) shown = { dataset: controls.value.config.dataset.name, steps: controls.value.config.training.steps };
   show();
   return root;
 }

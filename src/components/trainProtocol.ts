@@ -12,7 +12,7 @@ import type { LossHistory, TimestepLoss } from "../core/training/train.js";
 
 /** Points in each preview sample: enough to see the shape, few enough to draw in a few ms. */
 export const PREVIEW_POINTS = 256;
-/** DDIM steps of a preview (fewer when T is smaller). */
+/** Steps of a preview: DDIM for a DDPM model (fewer when T is smaller), Euler for a flow-matching one. */
 export const PREVIEW_SAMPLER_STEPS = 50;
 /** Seed of the preview's starting noise: every preview of a run starts from the same x_T. */
 export const PREVIEW_SEED = 1;
@@ -39,7 +39,8 @@ export function browserCheckpoints(steps: number): number[] {
 }
 
 export type TrainRequest =
-  | { type: "start"; config: TrainConfigInput }
+  /** `points`: the normalised points of a file dataset (config dataset.file), as the CLI reads the file. */
+  | { type: "start"; config: TrainConfigInput; points?: Float64Array }
   | { type: "pause" }
   | { type: "resume" }
   | { type: "stop" };
@@ -56,7 +57,10 @@ export interface StartedMessage {
   versions: Record<string, string>;
   /** Seconds from the start request until the engine was ready (library and shader loading). */
   startSeconds: number;
-  /** Sliced Wasserstein distance between a fresh draw of PREVIEW_POINTS data points and the training set. */
+  /**
+   * Sliced Wasserstein distance to the training set of PREVIEW_POINTS data points: a fresh draw of a
+   * built-in set, or a random pick (with repeats) of a file's own points, which has no fresh draws.
+   */
   swdFloor: number;
 }
 
@@ -80,7 +84,7 @@ export interface CheckpointMessage {
   loss: number;
   lossByTimestep: TimestepLoss[];
   lossHistory: LossHistory;
-  /** PREVIEW_POINTS samples of the network at this step (DDIM, η = 0), interleaved. */
+  /** PREVIEW_POINTS samples of the network at this step (DDIM with η = 0, or Euler for flow matching), interleaved. */
   preview: Float64Array;
   /** Sliced Wasserstein distance from the preview to the training set (NaN when a sample is not finite). */
   swd: number;

@@ -31,9 +31,12 @@ export const MAX_TRACE = 800;
 
 export type Phase = "idle" | "starting" | "running" | "paused" | "finished";
 
-/** What the reader asks for. `start` carries settings that passed the controls' checks. */
+/**
+ * What the reader asks for. `start` carries settings that passed the controls' checks, and for the
+ * reader's own data its normalised points.
+ */
 export type SessionCommand =
-  | { type: "start"; input: TrainConfigInput; config: TrainConfig; at: Date }
+  | { type: "start"; input: TrainConfigInput; config: TrainConfig; at: Date; points?: Float64Array }
   | { type: "pause" }
   | { type: "resume" }
   | { type: "stop" };
@@ -72,6 +75,8 @@ export interface SessionState {
   /** The run's config: the settings' at start, then the worker's (defaults filled, checkpoints set). */
   readonly config?: TrainConfig;
   readonly created?: Date;
+  /** The points a file dataset trains on (absent for a built-in set). */
+  readonly points?: Float64Array;
   readonly started?: StartedMessage;
   readonly progress?: ProgressMessage;
   /** Mean training loss between progress reports, thinned to MAX_TRACE points. */
@@ -132,8 +137,9 @@ export function transition(state: SessionState, event: SessionEvent): Transition
           status: `Starting: loading the ${event.input.backend} engine…`,
           config: event.config,
           created: event.at,
+          ...(event.points ? { points: event.points } : {}),
         },
-        effects: [{ type: "launch", request: { type: "start", config: event.input } }],
+        effects: [{ type: "launch", request: { type: "start", config: event.input, ...(event.points ? { points: event.points } : {}) } }],
       };
     case "pause":
     case "resume":
@@ -239,8 +245,8 @@ export function sessionView(state: SessionState, settingsOk: boolean): SessionVi
     engine: started ? `${started.engine}: ${started.detail}` : "—",
     heldOut: latest ? `${formatSig(latest.loss)} at step ${latest.step}` : "—",
     floor: started
-      ? `For scale: a fresh draw of ${PREVIEW_POINTS} data points lies ${formatSig(started.swdFloor)} ` +
-        "from the training set in sliced Wasserstein distance; a perfect network's samples would score about that."
+      ? `For scale: ${state.points ? `${PREVIEW_POINTS} of your points picked at random lie` : `a fresh draw of ${PREVIEW_POINTS} data points lies`} ` +
+        `${formatSig(started.swdFloor)} from the training set in sliced Wasserstein distance; a perfect network's samples would score about that.`
       : "",
     canDownload: run !== undefined,
     weightsLabel: run ? `step-${String(run.step).padStart(6, "0")}.f32` : "weights (.f32)",

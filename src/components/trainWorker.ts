@@ -12,10 +12,13 @@ import { createReferenceDenoiser } from "../engines/reference/referenceDenoiser.
 import { createTrainEngine } from "../engines/trainEngines.js";
 import type { TfjsEngine } from "../engines/tfjs/trainer.js";
 import { makeDataset } from "../core/datasets.js";
+import type { Denoiser } from "../core/denoiser.js";
+import { asFlowNetwork } from "../core/flow/network.js";
 import { slicedWasserstein } from "../core/metrics.js";
+import { Rng } from "../core/random.js";
 import { sample } from "../core/sample.js";
 import { makeSchedule } from "../core/schedule.js";
-import { modelDims, parseTrainConfig, type TrainConfig } from "../core/training/config.js";
+import { isFileDataset, modelDims, objectiveOf, parseTrainConfig, type TrainConfig } from "../core/training/config.js";
 import type { TrainBatch, TrainEngine } from "../core/training/engine.js";
 import { type CheckpointEvent, train, TrainingDivergedError } from "../core/training/train.js";
 import { runVersions } from "../core/training/versions.js";
@@ -146,6 +149,9 @@ async function versions(engine: TrainEngine): Promise<Record<string, string>> {
   return runVersions(engine.name, { runtime: { browser: navigator.userAgent }, packages });
 }
 
+/** The bounds of point j in an interleaved array. */
+const pair = (j: number): [number, number] => [2 * j, 2 * j + 2];
+
 /** A worker trains one run: the page makes a new one for the next. */
 let startRequested = false;
 let running: { engine: PausableEngine; clock: TrainingClock; controller: AbortController } | undefined;
@@ -165,11 +171,26 @@ async function run(input: TrainRequest & { type: "start" }): Promise<void> {
   running = { engine, clock, controller };
   try {
     const { name, n, seed, noise } = config.dataset;
-    const data = makeDataset(name, { n, seed, noise });
-    const schedule = makeSchedule(config.schedule);
+    if (isFileDataset(config.dataset) && !input.points) throw new RangeError(`dataset.file ${config.dataset.file}: its points were not sent`);
+    const data = input.points ?? makeDataset(name, { n, seed, noise });
+    const flow = objectiveOf(config.model) === "flow-matching";
+    const schedule = flow ? undefined : makeSchedule(config.schedule);
     const denoiserOptions = { parameterization: config.model.parameterization, dims: modelDims(config.model) };
-    // What a perfect model would score: a fresh draw of the data, as many points as a preview.
-    const swdFloor = slicedWasserstein(makeDataset(name, { n: PREVIEW_POINTS, seed: seed + 1, noise }), data);
+    // The network's raw output is a flow model's velocity: marked so, sample() runs it with a flow sampler.
+    const network = (params: Float32Array): Denoiser => {
+      const denoiser = createReferenceDenoiser(params, denoiserOptions);
+      return flow ? asFlowNetwork(denoiser) : denoiser;
+    };
+    // What a perfect model would score: a fresh draw of the data, as many points as a preview; a file has
+    // no fresh draws, so a random pick of its own points stands in.
+    const pick = (points: Float64Array) => {
+      const rng = new Rng(seed + 1);
+      const picked = new Float64Array(2 * PREVIEW_POINTS);
+      for (let i = 0; i < PREVIEW_POINTS; i++) picked.set(points.subarray(...pair(rng.int(points.length / 2))), 2 * i);
+      return picked;
+    };
+    const reference = input.points ? pick(input.points) : makeDataset(name, { n: PREVIEW_POINTS, seed: seed + 1, noise });
+    const swdFloor = slicedWasserstein(reference, data);
     post({
       type: "started",
       config,
@@ -184,9 +205,9 @@ async function run(input: TrainRequest & { type: "start" }): Promise<void> {
       const began = performance.now();
       const { samples } = await sample({
         schedule,
-        denoiser: createReferenceDenoiser(event.params, denoiserOptions),
-        sampler: "ddim",
-        steps: Math.min(PREVIEW_SAMPLER_STEPS, schedule.T),
+        denoiser: network(event.params),
+        sampler: flow ? "euler" : "ddim",
+        steps: schedule ? Math.min(PREVIEW_SAMPLER_STEPS, schedule.T) : PREVIEW_SAMPLER_STEPS,
         n: PREVIEW_POINTS,
         seed: PREVIEW_SEED,
       });
@@ -210,6 +231,7 @@ async function run(input: TrainRequest & { type: "start" }): Promise<void> {
       evalPoints: BROWSER_EVAL_POINTS,
       // Checkpoints scored by the fused kernel's pass (a tenth of the float64 reference's time), as the CLI's are.
       evalPass: fusedNetworkPass({ threads: 1 }),
+      filePoints: input.points,
       onCheckpoint,
       onProgress: ({ step, steps, loss }) => {
         post({ type: "progress", step, steps, loss, stepsPerSecond: clock.rate(step), seconds: clock.ms() / 1000 });

@@ -2,7 +2,7 @@
  * Builds the Observable Framework site in a fresh copy of the project with the network cut off, and
  * checks the output is self-contained: no CDN anywhere in dist/, no import of a Node built-in, Plot bundled from node_modules, the
  * overview and schedules pages built on the shared library, and the overview's and Sampling's JavaScript
- * within budget (Sampling's without zod).
+ * within budget (Sampling's and Train's first views without zod).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -85,5 +85,14 @@ describe("observable build, offline", () => {
     const size = modules.reduce((sum, path) => sum + statSync(join(work, "dist", path)).size, 0);
     // 1,181,455 bytes with zod (456,460 of them); 695,377 without it, of which Plot and d3 are about 500 KB.
     expect(size).toBeLessThan(760_000);
+  });
+
+  it("keeps zod out of the Train page's first view: its config parser and report-config button load when needed", () => {
+    const html = readFileSync(join(work, "dist", "train.html"), "utf8");
+    const modules = [...html.matchAll(/<link rel="modulepreload" href="\.\/([^"]+)"/g)].map((m) => m[1]);
+    expect(modules.some((path) => path.startsWith("_import/components/trainControls."))).toBe(true);
+    expect(modules.filter((path) => /zod/i.test(path))).toEqual([]);
+    expect(modules.filter((path) => /_node\/zod@/.test(readFileSync(join(work, "dist", path), "utf8")))).toEqual([]);
+    expect(html).toMatch(/import\("\.\/_import\/components\/reportConfigButton\.[0-9a-f]+\.js"\)/);
   });
 });

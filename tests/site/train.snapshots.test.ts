@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JSDOM } from "jsdom";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readCheckpoint } from "../../src/io/models.js";
 import { readOnnxMetadata } from "../../src/core/onnx/export.js";
 import { decodeCheckpoint, parseManifest } from "../../src/core/training/checkpoint.js";
@@ -133,10 +133,11 @@ describe("settings", () => {
     const value = checkControls(texts());
     expect(value.ok).toBe(true);
     if (!value.ok) return;
-    expect(value.config).toEqual(parseTrainConfig({ backend: "fused-wasm" }));
-    expect(checkControls(texts(), "tfjs-webgpu")).toMatchObject({ config: { backend: "tfjs-webgpu" } });
-    expect(value.config.training.steps).toBe(10_000);
-    expect(value.config.schedule).toEqual({ kind: "linear", T: 1000, betaStart: 1e-4, betaEnd: 0.02 });
+    const config = parseTrainConfig(value.input);
+    expect(config).toEqual(parseTrainConfig({ backend: "fused-wasm" }));
+    expect(checkControls(texts(), "tfjs-webgpu")).toMatchObject({ input: { backend: "tfjs-webgpu" } });
+    expect(config.training.steps).toBe(10_000);
+    expect(config.schedule).toEqual({ kind: "linear", T: 1000, betaStart: 1e-4, betaEnd: 0.02 });
   });
   it("refuse values out of range, naming the setting and the range", () => {
     expect(checkControls(texts({ steps: "0" }))).toEqual({
@@ -168,7 +169,7 @@ describe("settings", () => {
     steps.dispatchEvent(new window.Event("input", { bubbles: true }));
     expect(form.value.ok).toBe(false);
     expect(steps.getAttribute("aria-invalid")).toBe("true");
-    expect(form.querySelector("[role=alert]")?.textContent).toBe(
+    expect(form.querySelector(".train-controls-message")?.textContent).toBe(
       "Not started: Training steps must be an integer from 1 to 100000, got -5.",
     );
     steps.value = "400";
@@ -273,6 +274,8 @@ describe("run panel", () => {
 
     buttonNamed("Train").focus();
     buttonNamed("Train").click();
+    // The click loads the config's parser first.
+    await vi.waitFor(() => expect(workers).toHaveLength(1));
     const worker = workers[0];
     expect(worker.requests).toEqual([{ type: "start", config: (controls.value.ok && controls.value.input) || null }]);
     expect(panel.dataset.phase).toBe("starting");
@@ -344,11 +347,12 @@ describe("run panel", () => {
     controls.remove();
   });
 
-  it("shows a failure as an alert and lets a new run start", () => {
+  it("shows a failure as an alert and lets a new run start", async () => {
     const controls = trainControls({ document });
     let worker: ScriptedWorker | undefined;
     const panel = trainPanel({ controls, createWorker: () => (worker = new ScriptedWorker()) as unknown as Worker, document });
     (panel.querySelector("button") as HTMLButtonElement).click();
+    await vi.waitFor(() => expect(worker).toBeDefined());
     worker!.say({ type: "failed", message: "backend webgpu cannot start in this runtime", diverged: false });
     const status = panel.querySelector(".train-status")!;
     expect(status.getAttribute("role")).toBe("alert");

@@ -94,6 +94,15 @@ describe("a run", () => {
     expect(progressView(state)).toMatchObject({ max: 300, value: 0, text: "step 0 of 300", step: "—" });
   });
 
+  it("hands the reader's own points to the worker and keeps them for the model; the floor says they are its own", () => {
+    const points = Float64Array.from([0, 1, 1, 0, -1, 0]);
+    const { state, effects } = play([{ ...start, points }, started]);
+    expect(effects[0]).toEqual({ type: "launch", request: { type: "start", config: input, points } });
+    expect(state.points).toBe(points);
+    expect(sessionView(state, true).floor).toMatch(/^For scale: 256 of your points picked at random lie /);
+    expect(play([start, started]).state.points).toBeUndefined();
+  });
+
   it("runs once the worker reports its engine, and shows its progress", () => {
     const running = play([start, started]).state;
     expect(running.phase).toBe("running");
