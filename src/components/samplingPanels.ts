@@ -1,27 +1,27 @@
 /**
  * The Sampling page's three panels and their metrics. `samplingRuns` turns each change of the settings
- * into a view: the one sampled at build time when the settings are its own, otherwise a run in the
- * browser (samplingRunner.ts) that shows each panel as it lands and gives way to a newer run. It keeps
- * the costly work for the rest of the visit: each model's prepared training set, each floor, and each
- * panel by the settings that decide it, so a change re-samples only the panels it changed.
- * `panelGrid`, `panelMetricsTable` and `panelFigures` draw a view.
+ * into a view: the one sampled at build time when the settings are its own, otherwise a run of its
+ * PanelBackend (samplingWork.ts; in the page, its sampling worker) that shows each panel as it lands and
+ * gives way to a newer run. It keeps each panel by the settings that decide it for the rest of the
+ * visit, so a change re-samples only the panels it changed. `panelGrid` (updated in place),
+ * `panelMetricsTable` and `panelFigures` draw a view.
  *
  * Each sampled panel colours its points by where they end along the spiral, as the Trajectories page
  * does: the position along the training data's curve (core/curvePosition.ts) of each sample's nearest
  * training point. A model trained on other data has no spiral to colour along: its points are plain.
  */
 
-import { curvePositions, nearestIndices } from "../core/curvePosition.js";
 import { makeDataset } from "../core/datasets.js";
 import type { FloatBundle } from "../core/floatBundle.js";
-import { datasetFloor, evaluate, type Metrics, prepareReference, type PreparedReference } from "../core/metrics.js";
+import type { Metrics } from "../core/metrics.js";
+import { checkSamplerFor } from "../core/samplers/index.js";
 import { metricsTable } from "./metricsTable.js";
 import type { RunProgress } from "./runProgress.js";
 import { saveFile } from "./saveFile.js";
-import type { DatasetConfig, ModelChoice, OpenModel } from "./samplingModels.js";
-import { samplePanels } from "./samplingRunner.js";
+import type { DatasetConfig, ModelChoice } from "./samplingModels.js";
+import { samplingScatter } from "./samplingScatter.js";
 import { samplesCsv, type SamplingSettings } from "./samplingState.js";
-import { trajectoryFrame } from "./trajectoryFrame.js";
+import { endPositions, type ModelFacts, type PanelBackend, spiralPositions } from "./samplingWork.js";
 
 export interface PanelView {
   steps: number;
@@ -45,6 +45,8 @@ export interface SamplingView {
   panels: PanelView[];
   n: number;
   floor: Metrics;
+  /** Whether the floor is split-half (the training data is a points file) rather than fresh draws. */
+  ownData: boolean;
   /** The training set drawn behind the samples; none after a failure. */
   data?: Float64Array;
   /** Whether the panels colour points by where they end: the model's training data is a spiral. */
@@ -82,16 +84,8 @@ export function isBuildView(settings: SamplingSettings, build: BuildView["settin
 
 const stepsLabel = (steps: number) => `${steps} step${steps === 1 ? "" : "s"}`;
 
-/**
- * Where each sample ends along the training data's spiral, through its nearest training point, given
- * `positions`, the training points' own (curvePositions of the data).
- */
-export function endPositions(samples: Float64Array, data: Float64Array, positions: Float64Array): Float64Array {
-  return Float64Array.from(nearestIndices(samples, data), (i) => positions[i]);
-}
-
 export interface SamplingRunsOptions {
-  openModel: (choice: ModelChoice) => Promise<OpenModel>;
+  backend: PanelBackend;
   build: BuildView;
   progress: RunProgress;
 }
@@ -118,7 +112,7 @@ export function panelKey(settings: SamplingSettings, steps: number): string {
 }
 
 export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
-  const { openModel, build, progress } = options;
+  const { backend, build, progress } = options;
   // Every panel sampled in this visit, by panelKey, oldest first: a change recomputes only the panels it changed.
   const sampled = new Map<string, PanelView>();
   const remember = (key: string, panel: PanelView) => {
@@ -130,79 +124,54 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
     const { name, ...dataset } = build.dataset;
     return makeDataset(name, dataset);
   })();
-  // The training points' positions along the spiral, by training set; null for data that is no spiral,
-  // or a spiral too sparse for its neighbour graph to hold together (curvePositions refuses it).
-  const curves = new WeakMap<Float64Array, Float64Array | null>();
-  function curveOf(dataset: DatasetConfig, data: Float64Array): Float64Array | null {
-    if (!curves.has(data)) {
-      let positions: Float64Array | null = null;
-      if (dataset.name === "spiral") {
-        try {
-          positions = curvePositions(data);
-        } catch (error) {
-          if (!(error instanceof RangeError)) throw error;
-        }
-      }
-      curves.set(data, positions);
-    }
-    return curves.get(data)!;
-  }
-  function endsOf(samples: Float64Array, dataset: DatasetConfig, data: Float64Array): Float64Array | undefined {
-    const positions = curveOf(dataset, data);
-    return positions ? endPositions(samples, data, positions) : undefined;
-  }
-  const buildByEnd = curveOf(build.dataset, buildData) !== null;
-  const buildPanels = build.panels.map((panel) => ({ ...panel, end: endsOf(panel.samples!, build.dataset, buildData) }));
+  const buildPositions = spiralPositions({ trainedOn: { dataset: build.dataset }, data: buildData });
+  const buildByEnd = buildPositions !== null;
+  const buildPanels = build.panels.map((panel) => ({ ...panel, end: buildPositions ? endPositions(panel.samples!, buildData, buildPositions) : undefined }));
   buildPanels.forEach((panel) => remember(panelKey({ ...build.settings, model: "default" }, panel.steps), panel));
-  const references = new Map<ModelChoice, PreparedReference>();
-  const floors = new Map<string, Metrics>();
-  // What the panels showed last, and whether by end, to keep on screen while a new run samples them.
-  let shown: PanelView[] | undefined;
-  let shownByEnd = buildByEnd;
-
-  function referenceFor(open: OpenModel): PreparedReference {
-    if (!references.has(open.choice)) references.set(open.choice, prepareReference(open.data));
-    return references.get(open.choice)!;
-  }
-
-  function floorFor(dataset: DatasetConfig, n: number): Metrics {
-    const key = `${JSON.stringify(dataset)} ${n}`;
-    if (n === build.settings.n && JSON.stringify(dataset) === JSON.stringify(build.dataset)) return build.floor;
-    if (!floors.has(key)) {
-      const { name, ...options } = dataset;
-      floors.set(key, datasetFloor(name, options, n));
+  // Each model's facts, asked for once (the same training set object every time, for the figures).
+  const facts = new Map<ModelChoice, Promise<ModelFacts>>();
+  const describe = (choice: ModelChoice) => {
+    let promise = facts.get(choice);
+    if (!promise) {
+      promise = backend.describe(choice);
+      promise.catch(() => facts.delete(choice));
+      facts.set(choice, promise);
     }
-    return floors.get(key)!;
+    return promise;
+  };
+  // The view of the last run that ended (or the build's), kept on screen while a new run samples.
+  let settled: SamplingView | undefined;
+
+  /** The build's floor where it applies (the default model and the oracle share its training set and n). */
+  function floorFor(choice: ModelChoice, n: number): Promise<Metrics> {
+    return choice !== "session" && n === build.settings.n ? Promise.resolve(build.floor) : backend.floor(choice, n);
   }
 
   async function sampleInBrowser(settings: SamplingSettings, show: (view: SamplingView) => void, signal: AbortSignal) {
     const { model, n } = settings;
-    const first = !references.has(model);
-    progress.start(first && model !== "oracle" ? "Loading the model…" : "Sampling…");
-    const open = await openModel(model);
+    progress.start(facts.has(model) || model === "oracle" ? "Sampling…" : "Loading the model…");
+    const open = await describe(model);
     signal.throwIfAborted();
-    const reference = referenceFor(open);
-    const floor = floorFor(open.dataset, n);
-    const T = open.schedule.T;
+    checkSamplerFor(open.objective, settings.sampler);
+    const floor = await floorFor(model, n);
+    signal.throwIfAborted();
+    const T = open.maxSteps;
     const clamped = settings.steps.some((k) => k > T);
     const within = { ...settings, steps: settings.steps.map((k) => Math.min(k, T)) };
     const keys = within.steps.map((k) => panelKey(within, k));
     // Panels sampled before with these settings come back at once; the others keep the last samples, greyed.
     let panels: PanelView[] = within.steps.map((k, i) =>
-      sampled.get(keys[i]) ?? { steps: k, state: "pending", samples: shown?.[i]?.samples, end: shown?.[i]?.end }
+      sampled.get(keys[i]) ?? { steps: k, state: "pending", samples: settled?.panels[i]?.samples, end: settled?.panels[i]?.end }
     );
     const missing = panels.flatMap((panel, i) => (panel.state === "pending" ? [i] : []));
-    const byEnd = curveOf(open.dataset, open.data) !== null;
-    const showPanels = (status: SamplingView["status"]) => show({ status, panels, n, floor, data: open.data, byEnd });
+    const { byEnd, ownData, data } = open;
+    const showPanels = (status: SamplingView["status"]) => show({ status, panels, n, floor, ownData, data, byEnd });
     showPanels("running");
     progress.say(`Sampling with ${open.engine}…`);
     const started = performance.now();
     if (missing.length > 0) {
-      await samplePanels({
-        schedule: open.schedule,
-        denoiser: open.denoiser,
-        settings: { ...within, steps: missing.map((i) => within.steps[i]) },
-        signal,
+      const { sampler, variance, eta, seed } = within;
+      await backend.sample({ choice: model, settings: { sampler, variance, eta, seed, n }, steps: missing.map((i) => within.steps[i]) }, signal, {
         onProgress: (done, total) => progress.update(done, total),
         // Points on their way have no end yet: they are drawn plain until their panel is done.
         onPartial: (j, x, done) => {
@@ -212,17 +181,15 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
         },
         onPanel: (j, panel) => {
           const i = missing[j];
-          const end = endsOf(panel.samples, open.dataset, open.data);
-          const view: PanelView = { ...panel, end, state: "sampled", metrics: evaluate(panel.samples, reference) };
+          const view: PanelView = { ...panel, state: "sampled" };
           remember(keys[i], view);
           panels = panels.map((p, k) => (k === i ? view : p));
           showPanels("running");
         },
       });
     }
-    shown = panels;
-    shownByEnd = byEnd;
-    showPanels("done");
+    settled = { status: "done", panels, n, floor, ownData, data, byEnd };
+    show(settled);
     const fresh = missing.map((i) => panels[i]);
     const times = fresh.map((p) => `${stepsLabel(p.steps)} in ${Math.round(p.ms!)} ms`).join(", ");
     const kept = panels.length - fresh.length;
@@ -230,30 +197,31 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
       ? `All ${kept} panels are from earlier in this visit (${n} points each).`
       : `Sampled ${n} points with ${open.engine}: ${times} (all done in ${Math.round(performance.now() - started)} ms with the metrics)` +
         (kept === 0 ? "." : `; ${kept} panel${kept === 1 ? "" : "s"} from earlier in this visit.`);
-    progress.finish(summary + (clamped ? ` Step counts above this model's T = ${T} were clamped to ${T}.` : ""));
+    const limit = open.objective === "flow-matching" ? `this flow model's limit, ${T}` : `this model's T = ${T}`;
+    progress.finish(summary + (clamped ? ` Step counts above ${limit} were clamped to ${T}.` : ""));
   }
 
   return {
     async run(settings, show, signal) {
       if (isBuildView(settings, build.settings)) {
-        shown = buildPanels;
-        shownByEnd = buildByEnd;
-        show({ status: "precomputed", panels: buildPanels, n: settings.n, floor: build.floor, data: buildData, byEnd: buildByEnd });
+        settled = { status: "precomputed", panels: buildPanels, n: settings.n, floor: build.floor, ownData: false, data: buildData, byEnd: buildByEnd };
+        show(settled);
         progress.finish("Showing the view sampled at build time with these settings. Change any control to sample in your browser.");
         return;
       }
       try {
         await sampleInBrowser(settings, show, signal);
       } catch (error) {
+        const rest = settled ?? { panels: [], n: settings.n, floor: build.floor, ownData: false, data: buildData, byEnd: buildByEnd };
         if (signal.aborted) {
           progress.abandon(); // a newer run has taken over
           // Framework computes the newer run only once this one has a value: a run aborted before its
-          // first (while onnxruntime loads) must still give one, or every later run waits for it forever.
-          show({ status: "abandoned", panels: shown ?? [], n: settings.n, floor: build.floor, data: buildData, byEnd: shownByEnd });
+          // first (while the model loads) must still give one, or every later run waits for it forever.
+          show({ ...rest, status: "abandoned" });
           return;
         }
         progress.fail(`Sampling failed: ${(error as Error).message}`);
-        show({ status: "failed", panels: shown ?? [], n: settings.n, floor: build.floor, data: undefined, byEnd: shownByEnd });
+        show({ ...rest, status: "failed", data: undefined });
       }
     },
   };
@@ -263,8 +231,8 @@ export function samplingRuns(options: SamplingRunsOptions): SamplingRuns {
  * Each panel's figure, by its samples and size: a new view redraws only the panels that changed. The
  * colour of a point is where it ends along the spiral (endColor.ts); grey is the training data.
  */
-export function panelFigures(options: { document?: Document } = {}): (panel: PanelView, data: Float64Array | undefined, width: number) => Element {
-  const figures = new WeakMap<Float64Array, Map<number, Element>>();
+export function panelFigures(options: { document?: Document } = {}): (panel: PanelView, data: Float64Array | undefined, width: number) => HTMLElement {
+  const figures = new WeakMap<Float64Array, Map<number, HTMLElement>>();
   return (panel, data, width) => {
     const samples = panel.samples;
     if (!samples) throw new RangeError(`the ${stepsLabel(panel.steps)} panel has no samples to draw`);
@@ -272,7 +240,7 @@ export function panelFigures(options: { document?: Document } = {}): (panel: Pan
     if (!figures.has(samples)) figures.set(samples, new Map());
     const bySize = figures.get(samples)!;
     if (!bySize.has(size)) {
-      bySize.set(size, trajectoryFrame(samples, {
+      bySize.set(size, samplingScatter(samples, {
         end: panel.end,
         background: data,
         size,
@@ -286,24 +254,40 @@ export function panelFigures(options: { document?: Document } = {}): (panel: Pan
 }
 
 export interface PanelGridOptions {
-  /** The figure of a panel with samples (Framework's resize() around a panelFigures figure, in the page). */
-  figure: (panel: PanelView) => Node;
-  /** The CSV download's file name for a panel. */
-  csvName: (steps: number) => string;
+  /** A panel's figure at a width (panelFigures, in the page). */
+  figure: (panel: PanelView, data: Float64Array | undefined, width: number) => Node;
   document?: Document;
 }
 
+export type PanelGrid = HTMLElement & {
+  /**
+   * Shows a view: only the panels whose view changed are redrawn, in place, so a run's updates (a few
+   * a second) cost the page one panel each. `csvName` names a panel's CSV download.
+   */
+  update(view: SamplingView, csvName: (steps: number) => string): void;
+};
+
+/** A panel's width when the grid is not laid out yet (no width to read); it is redrawn once it is. */
+const UNLAID_WIDTH = 320;
+
 /**
- * The panels side by side, each a figure.sampling-panel with its state in data-steps, data-state and
- * data-ms (for scripts and tests), and a CSV button once it has samples of this run.
+ * The panels side by side, for scripts and tests: the grid (div.sampling-panels) carries the view's
+ * status in data-status ("precomputed", "running", "done", "abandoned" or "failed"); each panel is a
+ * figure.sampling-panel with data-steps, data-state ("precomputed", "pending" or "sampled") and
+ * data-ms (its sampling time in ms, empty until sampled in the browser), and a CSV button once it has
+ * samples of this run; its figure (div.sampling-scatter) gives its point count in data-points.
+ * Created once; each view goes in through update(). The figures follow the grid's width.
  */
-export function panelGrid(view: SamplingView, options: PanelGridOptions): HTMLElement {
-  const { figure, csvName, document = globalThis.document } = options;
-  const grid = document.createElement("div");
+export function panelGrid(options: PanelGridOptions): PanelGrid {
+  const { figure, document = globalThis.document } = options;
+  const grid = document.createElement("div") as unknown as PanelGrid;
   grid.className = "grid grid-cols-3 sampling-panels";
-  for (const panel of view.panels) {
-    const element = document.createElement("figure");
-    element.className = "sampling-panel";
+  // What each panel element shows now: its view, data, CSV names and width.
+  let shown: { panel: PanelView; data?: Float64Array; csvName: (steps: number) => string; width: number }[] = [];
+  let last: { view: SamplingView; csvName: (steps: number) => string } | undefined;
+  const panelWidth = () => (grid.firstElementChild as HTMLElement | null)?.clientWidth || UNLAID_WIDTH;
+
+  function fill(element: HTMLElement, panel: PanelView, data: Float64Array | undefined, csvName: (steps: number) => string, width: number) {
     element.dataset.steps = String(panel.steps);
     element.dataset.state = panel.state;
     element.dataset.ms = panel.ms === undefined ? "" : String(panel.ms);
@@ -329,23 +313,46 @@ export function panelGrid(view: SamplingView, options: PanelGridOptions): HTMLEl
       button.onclick = () => saveFile(csvName(panel.steps), samplesCsv(samples), "text/csv", document);
       caption.append(button);
     }
-    element.append(caption);
+    let body: Node;
     if (samples) {
-      element.append(figure(panel));
+      body = figure(panel, data, width);
     } else {
       const placeholder = document.createElement("div");
       placeholder.className = "muted";
       placeholder.style.cssText = "aspect-ratio: 1; display: grid; place-items: center;";
       placeholder.textContent = "sampling…";
-      element.append(placeholder);
+      body = placeholder;
     }
-    grid.append(element);
+    element.replaceChildren(caption, body);
   }
+
+  grid.update = (view, csvName) => {
+    last = { view, csvName };
+    grid.dataset.status = view.status;
+    while (grid.children.length > view.panels.length) grid.lastElementChild!.remove();
+    while (grid.children.length < view.panels.length) {
+      const element = document.createElement("figure");
+      element.className = "sampling-panel";
+      grid.append(element);
+    }
+    shown = shown.slice(0, view.panels.length);
+    const width = panelWidth();
+    view.panels.forEach((panel, i) => {
+      const now = shown[i];
+      if (now && now.panel === panel && now.data === view.data && now.csvName === csvName && now.width === width) return;
+      fill(grid.children[i] as HTMLElement, panel, view.data, csvName, width);
+      shown[i] = { panel, data: view.data, csvName, width };
+    });
+  };
+  // Redraws at the new width when the grid is laid out or resized (a browser's; jsdom has no ResizeObserver).
+  const Observer = document.defaultView?.ResizeObserver;
+  if (Observer) new Observer(() => last && panelWidth() !== shown[0]?.width && grid.update(last.view, last.csvName)).observe(grid);
   return grid;
 }
 
 /** The metrics of each panel ("…" while pending) over the floor at the view's n. */
 export function panelMetricsTable(view: SamplingView, options: { document?: Document } = {}): HTMLTableElement {
   const rows = view.panels.map((p) => ({ label: stepsLabel(p.steps), metrics: p.state === "pending" ? undefined : p.metrics }));
-  return metricsTable(rows, view.floor, { floorLabel: `floor: fresh data, n = ${view.n}`, document: options.document });
+  const floorLabel = view.ownData ? `floor: half the training points against the other half, n = ${view.n}` : `floor: fresh data, n = ${view.n}`;
+  return metricsTable(rows, view.floor, { floorLabel, document: options.document });
 }

@@ -1,17 +1,17 @@
 /**
- * Sampling in a page without freezing it: the three panels of the sampling page, one after the other,
- * cancellable, with progress.
+ * The three panels of the sampling page, one after the other, cancellable, with progress. The page runs
+ * them in its sampling worker (samplingWorker.ts).
  *
- * A denoiser may never give the event loop a turn (the oracle is synchronous, and onnxruntime's wasm
- * runs resolve on microtasks), so a 1000-step run would hold the page until it ends and an abort could
- * not get through. `yieldingDenoiser` hands control back for a macrotask whenever about `sliceMs` of work
- * has passed: input, painting and AbortController.abort() then run between steps, at a cost of one
- * message round trip (well under a millisecond) per slice.
+ * A denoiser may never give the event loop a turn (the fused kernel and the oracle are synchronous, and
+ * onnxruntime's wasm runs resolve on microtasks), so a 1000-step run would hold its thread until it ends
+ * and an abort message could not get through. `yieldingDenoiser` hands control back for a macrotask
+ * whenever about `sliceMs` of work has passed: messages (an abort) then run between steps, at a cost of
+ * one message round trip (well under a millisecond) per slice.
  */
 
 import type { Denoiser } from "../core/denoiser.js";
 import { sample } from "../core/sample.js";
-import type { DdpmVariance, SamplerName } from "../core/samplers/index.js";
+import type { DdpmVariance, FlowSamplerName, SamplerName } from "../core/samplers/index.js";
 import type { Schedule } from "../core/schedule.js";
 
 /** Resolves on the next macrotask. A MessageChannel message is not clamped to 4 ms like nested setTimeout. */
@@ -32,6 +32,7 @@ export function yieldingDenoiser(denoiser: Denoiser, sliceMs = 12): Denoiser {
   let last = performance.now();
   return {
     parameterization: denoiser.parameterization,
+    objective: denoiser.objective,
     async predict(x, t) {
       if (performance.now() - last >= sliceMs) {
         await macrotask();
@@ -43,7 +44,8 @@ export function yieldingDenoiser(denoiser: Denoiser, sliceMs = 12): Denoiser {
 }
 
 export interface PanelSettings {
-  sampler: SamplerName;
+  /** A sampler of the denoiser's objective. */
+  sampler: SamplerName | FlowSamplerName;
   variance: DdpmVariance;
   eta: number;
   /** One step count per panel. */
@@ -60,7 +62,8 @@ export interface PanelResult {
 }
 
 export interface PanelRunOptions {
-  schedule: Schedule;
+  /** A DDPM model's schedule; a flow model has none. */
+  schedule?: Schedule;
   denoiser: Denoiser;
   settings: PanelSettings;
   signal?: AbortSignal;
@@ -90,12 +93,13 @@ export async function samplePanels(options: PanelRunOptions): Promise<PanelResul
   for (const [index, steps] of settings.steps.entries()) {
     const start = performance.now();
     let drawn = start;
+    // DDPM's noise settings go only to a DDPM model: sample() refuses them for a flow model.
+    const noise = denoiser.objective === "flow-matching" ? {} : { variance: settings.variance, eta: settings.eta };
     const result = await sample({
       schedule,
       denoiser,
       sampler: settings.sampler,
-      variance: settings.variance,
-      eta: settings.eta,
+      ...noise,
       steps,
       n: settings.n,
       seed: settings.seed,
@@ -113,7 +117,7 @@ export async function samplePanels(options: PanelRunOptions): Promise<PanelResul
     before += steps;
     panels.push(panel);
     onPanel?.(index, panel);
-    // Let the page draw this panel before the next one starts.
+    // Let messages through (an abort, the page's drawing when it runs in the page) before the next panel.
     await macrotask();
     signal?.throwIfAborted();
   }

@@ -8,13 +8,13 @@
  * that seed then holds the points the page draws, up to the two onnxruntime builds' rounding.
  */
 import type { ReportConfigInput } from "../core/reports/config.js";
-import type { DdpmVariance, SamplerName } from "../core/samplers/index.js";
+import type { DdpmVariance, FlowSamplerName, SamplerName } from "../core/samplers/index.js";
 import type { TrainConfigInput } from "../core/training/config.js";
 import { QUALITY_METRICS } from "./qualityChart.js";
 import type { ReportConfigSource } from "./reportConfigButton.js";
 import { slug } from "./slug.js";
-import { samplerLabel, SETTINGS } from "../core/settings.js";
-import { choiceField, type FieldSpec, integerField, settingField, type Specs } from "./urlState.js";
+import { FLOW_SAMPLER_NAMES, type Objective, SAMPLER_NAMES, samplerLabel, SETTINGS } from "../core/settings.js";
+import { choiceField, type FieldSpec, integerField, readUrlState, settingField, type Specs, type UrlState } from "./urlState.js";
 
 export const SAMPLING_MODELS = ["default", "session", "oracle"] as const;
 export type SamplingModel = (typeof SAMPLING_MODELS)[number];
@@ -22,10 +22,13 @@ export const MIN_POINTS = 16;
 export const MAX_POINTS = 4096;
 /** One step count per panel. */
 export const PANELS = 3;
+/** Where report configs find the reader's own points: reportConfigButton.ts's POINTS_FOLDER (not imported: that module brings zod). */
+const POINTS_FOLDER = "data/datasets";
 
 export interface SamplingSettings {
   model: SamplingModel;
-  sampler: SamplerName;
+  /** A sampler of the model's objective: DDPM, DDIM or DPM-Solver++ for DDPM, Euler or Heun for flow matching. */
+  sampler: SamplerName | FlowSamplerName;
   variance: DdpmVariance;
   eta: number;
   steps: number[];
@@ -56,11 +59,29 @@ function stepsField(maxT: number, defaults: number[]): FieldSpec<number[]> {
   };
 }
 
+/** The samplers the page offers for a model of this objective, and the one it starts with. */
+export function samplerChoices(objective: Objective): { samplers: readonly (SamplerName | FlowSamplerName)[]; default: SamplerName | FlowSamplerName } {
+  return objective === "flow-matching"
+    ? { samplers: FLOW_SAMPLER_NAMES, default: SETTINGS.flowSampler.default as FlowSamplerName }
+    : { samplers: SAMPLER_NAMES, default: SETTINGS.sampler.default as SamplerName };
+}
+
+export interface SamplingStateOptions {
+  defaults: Omit<SamplingSettings, "model">;
+  /** The largest step count a panel may ask for, over the page's models. */
+  maxT: number;
+  /** Whether this tab has a model trained on the Train page. */
+  hasSession: boolean;
+  /** That model's objective (DDPM when not given). */
+  sessionObjective?: Objective;
+}
+
 /**
- * The page's parameters: the model (a session model only when this tab has one), the sampler and its
- * noise setting, the three step counts (up to the largest T of the models), seed, n and the chart's metric.
+ * The page's parameters: the model (a session model only when this tab has one), the sampler (of
+ * either objective: samplingUrlState checks it against the model) and DDPM's noise settings, the three
+ * step counts (up to the largest of the models' limits), seed, n and the chart's metric.
  */
-export function samplingState(options: { defaults: Omit<SamplingSettings, "model">; maxT: number; hasSession: boolean }): Specs {
+export function samplingState(options: SamplingStateOptions): Specs {
   const { defaults, maxT, hasSession } = options;
   const models = choiceField("model", SAMPLING_MODELS, "default");
   return [
@@ -71,7 +92,7 @@ export function samplingState(options: { defaults: Omit<SamplingSettings, "model
           ? { refused: "is the model trained on the Train page in this browser tab, and this tab has none" }
           : models.parse(text),
     },
-    settingField(SETTINGS.sampler, { default: defaults.sampler }),
+    choiceField<SamplerName | FlowSamplerName>("sampler", [...SAMPLER_NAMES, ...FLOW_SAMPLER_NAMES], defaults.sampler),
     settingField(SETTINGS.variance, { default: defaults.variance }),
     settingField(SETTINGS.eta, { default: defaults.eta, digits: 2 }),
     stepsField(maxT, defaults.steps),
@@ -81,10 +102,37 @@ export function samplingState(options: { defaults: Omit<SamplingSettings, "model
   ];
 }
 
+/** What a link sets: the settings and the quality chart's metric. */
+export type SamplingUrlValues = Omit<SamplingSettings, never> & { metric: string };
+
+/**
+ * The page's settings from a query string (readUrlState), with the sampler checked against the
+ * model's objective: a sampler of the other objective (a DDPM sampler for a flow model, or Euler for a
+ * DDPM one) gets one line and the model's usual sampler instead.
+ */
+export function samplingUrlState(options: SamplingStateOptions, search: string): UrlState<SamplingUrlValues> {
+  const state = readUrlState<SamplingUrlValues>(samplingState(options), search);
+  const { values } = state;
+  const objective: Objective = values.model === "session" ? options.sessionObjective ?? "ddpm" : "ddpm";
+  const { samplers, default: fallback } = samplerChoices(objective);
+  if (!samplers.includes(values.sampler)) {
+    const model = values.model === "session" ? "the model from the Train page" : values.model === "oracle" ? "the exact oracle" : "the default model";
+    state.problems.push(
+      `URL parameter sampler=${values.sampler}: cannot run ${model}, a ${objective} model, which takes ${samplers.join(", ")}; using ${fallback}.`,
+    );
+    values.sampler = fallback;
+  }
+  return state;
+}
+
 /**
  * The report config of the page's view, or why it has none: the oracle is no trained model, and
  * reports sample DDPM with the posterior variance β̃ only. `train` is the model's training config and
- * `T` its schedule's length (step counts above it are clamped, as the page clamps them).
+ * `T` the most steps it takes (its schedule's T for DDPM, FLOW_MAX_STEPS for flow matching; step
+ * counts above it are clamped, as the page clamps them). A model trained on the reader's own points
+ * names their file where the Train page's own report config puts it, data/datasets/NAME.csv with its
+ * SHA-256 pinned: this page has only the normalised points, not that file, so the description says to
+ * save it from the Train page.
  */
 export function samplingReportConfig(settings: SamplingSettings, model: { train?: TrainConfigInput; T: number }): ReportConfigSource {
   const { sampler, variance, eta, seed, n } = settings;
@@ -95,6 +143,8 @@ export function samplingReportConfig(settings: SamplingSettings, model: { train?
     return { reason: "Reports sample DDPM with the posterior variance β̃ only: choose β̃ to save a config." };
   }
   const steps = [...new Set(settings.steps.map((k) => Math.min(k, model.T)))];
+  const file = model.train.dataset?.file && `${POINTS_FOLDER}/${model.train.dataset.file.replace(/^.*\//, "")}`;
+  const train = file ? { ...model.train, dataset: { ...model.train.dataset, file } } : model.train;
   const label = samplerLabel(sampler === "ddim" ? { sampler, eta } : { sampler });
   const which = settings.model === "default" ? "the default model" : "your model from the Train page";
   return {
@@ -103,8 +153,10 @@ export function samplingReportConfig(settings: SamplingSettings, model: { train?
       title: `From the Sampling page: ${label} at ${steps.join(", ")} steps, seed ${seed}, ${n} points`,
       description: `The Sampling page's view of ${which}. ` + (settings.model === "default"
         ? `The CLI reuses the committed run of data/configs/default.json, so the samples for seed ${seed} are the page's.`
-        : "The CLI trains this config itself: its network, and so its samples, differ from the one trained in the browser."),
-      train: model.train,
+        : "The CLI trains this config itself: its network, and so its samples, differ from the one trained in the browser." +
+          (file ? ` It trains on your points from ${file} in the project, the CSV that the Train page's "Save as report config" ` +
+            "saves with its config: put it there first (its SHA-256 is pinned, so another file is refused)." : "")),
+      train,
       samplers: [sampler === "ddim" ? { sampler, eta } : { sampler }],
       steps,
       seeds: [seed],

@@ -1,9 +1,10 @@
 /**
- * The Sampling page's panels outside the browser: which settings show the build's view, a run's views
- * from pending to done (against sample() and evaluate() directly), the work kept between runs (floors,
- * prepared training sets), step counts clamped to a model's T, a run that a newer one aborts (before and
- * after its model opens), a failed run, the colour by where each sample ends (none for a model of other
- * data than the spiral), and the panels, figures and metrics table drawn in jsdom.
+ * The Sampling page's panels outside the browser, their work (samplingWork.ts, what the page's worker
+ * runs) called directly: which settings show the build's view, a run's views from pending to done
+ * (against sample() and evaluate() directly), the work kept between runs (floors, prepared training
+ * sets), step counts clamped to a model's T, a run that a newer one aborts (before and after its model
+ * opens), a failed run, the colour by where each sample ends (none for a model of other data than the
+ * spiral), and the panels, figures and metrics table drawn in jsdom.
  */
 import { JSDOM } from "jsdom";
 import { describe, expect, it, vi } from "vitest";
@@ -18,7 +19,6 @@ import { runProgress } from "../../src/components/runProgress.js";
 import {
   type BuildView,
   buildPanels,
-  endPositions,
   isBuildView,
   panelFigures,
   panelGrid,
@@ -28,6 +28,8 @@ import {
   type SamplingView,
 } from "../../src/components/samplingPanels.js";
 import type { ModelChoice, OpenModel } from "../../src/components/samplingModels.js";
+import { endPositions, panelWork } from "../../src/components/samplingWork.js";
+import { discStamp, parseRgb } from "../../src/components/samplingScatter.js";
 import { samplesCsv, type SamplingSettings } from "../../src/components/samplingState.js";
 
 const document = new JSDOM("").window.document;
@@ -50,13 +52,23 @@ function bundle(steps: number[]) {
 const build: BuildView = { settings: buildSettings, dataset, floor: buildFloor, panels: buildPanels(bundle(buildSettings.steps)) };
 
 function openModel(choice: ModelChoice): OpenModel {
-  return { choice, denoiser: oracleDenoiser(schedule, data), schedule, dataset, data, engine: "a test oracle" };
+  return {
+    choice,
+    denoiser: oracleDenoiser(schedule, data),
+    objective: "ddpm",
+    schedule,
+    maxSteps: schedule.T,
+    trainedOn: { dataset },
+    data,
+    engine: "a test oracle",
+  };
 }
 
 function setup(open: (choice: ModelChoice) => Promise<OpenModel> = (choice) => Promise.resolve(openModel(choice))) {
   const progress = runProgress({ document });
   const opened = vi.fn(open);
-  const runs = samplingRuns({ openModel: opened, build, progress });
+  // No points on the way: these runs are short, and how many partial views a slow machine shows is not the point here.
+  const runs = samplingRuns({ backend: panelWork({ open: opened, sliceMs: 0, partialMs: Infinity }), build, progress });
   /** Runs `settings` to the end, with every view it showed; `onView` may abort. */
   async function views(settings: SamplingSettings, onView?: (view: SamplingView) => void, signal = new AbortController().signal) {
     const shown: SamplingView[] = [];
@@ -170,7 +182,7 @@ describe("a run in the browser", () => {
   it("leaves the points of a model of other data than the spiral uncoloured", async () => {
     const moons = makeDataset("moons", { n: 64, seed: 1 });
     const { views } = setup((choice) =>
-      Promise.resolve({ ...openModel(choice), dataset: { name: "moons", n: 64, seed: 1 }, data: moons, denoiser: oracleDenoiser(schedule, moons) })
+      Promise.resolve({ ...openModel(choice), trainedOn: { dataset: { name: "moons", n: 64, seed: 1 } }, data: moons, denoiser: oracleDenoiser(schedule, moons) })
     );
     const done = (await views(settingsWith({ model: "session" }))).at(-1)!;
     expect(done.byEnd).toBe(false);
@@ -180,7 +192,7 @@ describe("a run in the browser", () => {
   it("leaves them uncoloured too for a spiral of too few points to trace (curvePositions refuses 8)", async () => {
     const sparse = makeDataset("spiral", { n: 8, seed: 1 });
     const { progress, views } = setup((choice) =>
-      Promise.resolve({ ...openModel(choice), dataset: { name: "spiral", n: 8, seed: 1 }, data: sparse, denoiser: oracleDenoiser(schedule, sparse) })
+      Promise.resolve({ ...openModel(choice), trainedOn: { dataset: { name: "spiral", n: 8, seed: 1 } }, data: sparse, denoiser: oracleDenoiser(schedule, sparse) })
     );
     const done = (await views(settingsWith({ model: "session" }))).at(-1)!;
     expect(progress.element.dataset.state).toBe("done");
@@ -251,7 +263,7 @@ describe("cancelling and failing", () => {
   it("says why a run failed", async () => {
     const { progress, views } = setup(() => Promise.reject(new RangeError("no model was trained in this tab")));
     const shown = await views(settingsWith({ model: "session" }));
-    expect(shown).toEqual([{ status: "failed", panels: [], n: 16, floor: buildFloor, data: undefined, byEnd: true }]);
+    expect(shown).toEqual([{ status: "failed", panels: [], n: 16, floor: buildFloor, ownData: false, data: undefined, byEnd: true }]);
     expect(progress.element.dataset.state).toBe("failed");
     expect(progress.element.textContent).toBe("Sampling failed: no model was trained in this tab");
   });
@@ -264,12 +276,14 @@ describe("drawing the panels", () => {
     { steps: 50, state: "pending", samples },
     { steps: 1000, state: "pending" },
   ];
-  const view: SamplingView = { status: "running", panels, n: 2, floor: buildFloor, data, byEnd: true };
+  const view: SamplingView = { status: "running", panels, n: 2, floor: buildFloor, ownData: false, data, byEnd: true };
 
   it("gives each panel its state, caption and CSV button, and a figure once it has samples", () => {
-    const figure = vi.fn((_panel: PanelView) => document.createElement("svg"));
-    const grid = panelGrid(view, { figure, csvName: (steps) => `samples-${steps}.csv`, document });
+    const figure = vi.fn((_panel: PanelView, _data?: Float64Array, _width?: number) => document.createElement("svg"));
+    const grid = panelGrid({ figure, document });
+    grid.update(view, (steps) => `samples-${steps}.csv`);
     expect(grid.className).toBe("grid grid-cols-3 sampling-panels");
+    expect(grid.dataset.status).toBe("running");
     const figures = [...grid.querySelectorAll<HTMLElement>("figure.sampling-panel")];
     expect(figures.map((f) => ({ ...f.dataset }))).toEqual([
       { steps: "1", state: "sampled", ms: "12.6" },
@@ -286,11 +300,35 @@ describe("drawing the panels", () => {
     expect(grid.querySelector("button.samples-csv")!.getAttribute("aria-label")).toBe("Download the 1-step samples as CSV");
     expect(figure.mock.calls.map(([panel]) => panel.steps)).toEqual([1, 50]);
     expect(figures[2].lastElementChild!.textContent).toBe("sampling…");
+    // A grid not laid out draws at a default width.
+    expect(figure.mock.calls[0][2]).toBe(320);
+  });
+
+  it("redraws only the panels a new view changes, in place", () => {
+    const figure = vi.fn((_panel: PanelView) => document.createElement("svg"));
+    const grid = panelGrid({ figure, document });
+    const csvName = (steps: number) => `samples-${steps}.csv`;
+    grid.update(view, csvName);
+    const elements = [...grid.children];
+    const first = elements.map((element) => element.lastElementChild);
+    // The last panel gets points on the way; the other two are the same objects as before.
+    const moving: PanelView = { steps: 1000, state: "pending", samples, done: 10 };
+    grid.update({ ...view, status: "done", panels: [panels[0], panels[1], moving] }, csvName);
+    expect(grid.dataset.status).toBe("done");
+    expect([...grid.children]).toEqual(elements);
+    expect([...grid.children].map((element) => element.lastElementChild).slice(0, 2)).toEqual(first.slice(0, 2));
+    expect(grid.children[0].lastElementChild).toBe(first[0]);
+    expect(figure.mock.calls.map(([panel]) => panel)).toEqual([panels[0], panels[1], moving]);
+    expect(grid.children[2].querySelector("figcaption")!.textContent!.trim()).toBe("1000 steps · step 10 of 1000…");
+    // Fewer panels: the extra elements go.
+    grid.update({ ...view, panels: [panels[0]] }, csvName);
+    expect(grid.children).toHaveLength(1);
   });
 
   it("downloads a panel's samples as CSV under the name given", async () => {
     const saved: { name: string; href: string }[] = [];
-    const grid = panelGrid(view, { figure: () => document.createElement("svg"), csvName: (steps) => `samples-ddpm-${steps}-seed-3.csv`, document });
+    const grid = panelGrid({ figure: () => document.createElement("svg"), document });
+    grid.update(view, (steps) => `samples-ddpm-${steps}-seed-3.csv`);
     document.body.append(grid);
     const onClick = (event: Event) => {
       const link = event.target as HTMLAnchorElement;
@@ -317,13 +355,56 @@ describe("drawing the panels", () => {
     expect(figureOf(panels[0], data, 320)).not.toBe(first);
     expect(figureOf(panels[0], data, 500)).toBe(figureOf(panels[0], data, 900));
     expect(figureOf({ ...panels[0], samples: samples.slice() }, data, 300)).not.toBe(first);
-    expect(first.getAttribute("aria-description")).toBe("2 samples after 1 steps");
-    // Coloured by end (centre and tip: two colours), or with no end yet in the figure's text colour (no fill of their own).
-    const fills = (figure: Element) => [...figure.querySelectorAll("circle")].slice(-2).map((c) => c.getAttribute("fill") ?? c.parentElement!.getAttribute("fill"));
-    expect(new Set(fills(first)).size).toBe(2);
-    expect(fills(first)).not.toContain(null);
-    expect(fills(figureOf({ ...panels[1], samples: samples.slice() }, data, 300))).toEqual([null, null]);
+    expect(first.querySelector("svg")!.getAttribute("aria-description")).toBe("2 samples after 1 steps");
+    expect(first.dataset.points).toBe("2");
     expect(() => figureOf(panels[2], data, 300)).toThrow(/the 1000 steps panel has no samples/);
+  });
+
+  it("draws the points on a canvas over the plot area: by end, or in the text colour on their way, over the faint data", () => {
+    // jsdom has no 2D context: one that keeps the pixels put on it stands in.
+    let put: { data: Uint8ClampedArray; width: number; height: number } | undefined;
+    const context = {
+      createImageData: (width: number, height: number) => ({ data: new Uint8ClampedArray(4 * width * height), width, height }),
+      putImageData: (pixels: typeof put) => (put = pixels),
+    };
+    const canvasProto = document.defaultView!.HTMLCanvasElement.prototype;
+    const spy = vi.spyOn(canvasProto, "getContext").mockImplementation((() => context) as never);
+    /** The RGBA of the pixel under a point (x, y) of the square ±2.2. */
+    const under = (canvas: HTMLCanvasElement, x: number, y: number) => {
+      const px = Math.floor(((x + 2.2) / 4.4) * canvas.width), py = Math.floor(((2.2 - y) / 4.4) * canvas.height);
+      return Array.from(put!.data.subarray(4 * (py * put!.width + px), 4 * (py * put!.width + px) + 4));
+    };
+    try {
+      const figureOf = panelFigures({ document });
+      const canvas = figureOf(panels[0], data, 300).querySelector("canvas")!;
+      expect(canvas.style.position).toBe("absolute");
+      expect(put!.width).toBe(canvas.width);
+      // The two samples: opaque-ish, each in its own colour of the ramp (centre and tip).
+      const [a, b] = [under(canvas, 0.5, -0.25), under(canvas, 1, 2)];
+      expect(a[3]).toBeGreaterThan(200);
+      expect(b[3]).toBeGreaterThan(200);
+      expect(a.slice(0, 3)).not.toEqual(b.slice(0, 3));
+      // A training point far from both: faint.
+      const far = Array.from({ length: data.length / 2 }, (_, i) => i).find((i) => Math.hypot(data[2 * i] - 0.5, data[2 * i + 1] + 0.25) > 0.3 && Math.hypot(data[2 * i] - 1, data[2 * i + 1] - 2) > 0.3)!;
+      const faint = under(canvas, data[2 * far], data[2 * far + 1]);
+      expect(faint[3]).toBeGreaterThan(0);
+      expect(faint[3]).toBeLessThan(40);
+      // Points on their way, with no end yet and no data behind: the text colour at half opacity.
+      const plain = figureOf({ ...panels[1], samples: samples.slice() }, undefined, 300).querySelector("canvas")!;
+      expect(under(plain, 0.5, -0.25)).toEqual([0, 0, 0, 128]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("stamps an antialiased disc, and reads the page's colours", () => {
+    const stamp = discStamp(1.8);
+    expect(stamp.find((p) => p.dx === 0 && p.dy === 0)!.cover).toBe(1);
+    const area = stamp.reduce((sum, p) => sum + p.cover, 0);
+    expect(area).toBeCloseTo(Math.PI * 1.8 ** 2, 0);
+    expect(parseRgb("rgb(12, 34, 56)")).toEqual([12, 34, 56]);
+    expect(parseRgb("#0c2238")).toEqual([12, 34, 56]);
+    expect(parseRgb("canvastext")).toBeUndefined();
   });
 
   it("tabulates the metrics, with pending rows and the floor at the view's n", () => {

@@ -122,6 +122,12 @@ export interface WasmDenoiserOptions {
   threads?: 1 | 2;
   /** Use the relaxed-SIMD fused multiply-add when the engine has it (default true). */
   fma?: boolean;
+  /**
+   * Starts the second thread's worker (inferenceWorker.ts). By default it is found next to this module,
+   * which a bundler that does not follow `new URL(…, import.meta.url)` to a .ts file cannot do: a page
+   * built by such a bundler passes its own.
+   */
+  startWorker?: () => Worker;
 }
 
 /**
@@ -198,7 +204,7 @@ export async function createWasmDenoiser(params: Float32Array, options: WasmDeno
   const control = new Int32Array(memory.buffer, plan.control, CONTROL_WORDS);
   let generation = 0;
   if (threads === 2) {
-    worker = new Worker(new URL("./inferenceWorker.ts", import.meta.url), { type: "module" });
+    worker = options.startWorker?.() ?? new Worker(new URL("./inferenceWorker.ts", import.meta.url), { type: "module" });
     const ready = new Promise<void>((resolve, reject) => {
       worker!.onmessage = () => resolve();
       worker!.onerror = (event) => reject(new Error(event.message || "the worker thread failed to start"));

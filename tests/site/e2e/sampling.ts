@@ -2,8 +2,9 @@
  * The Sampling page in the browser: the precomputed default view and its metrics; re-sampling when a
  * control changes (the oracle's numbers checked against src/core run here in Node, which computes the
  * same bits); a model "trained in this tab" (the default run's weights, put in sessionStorage as the
- * Train page saves them) sampling exactly like the default model; cancelling a run that a newer setting
- * replaces; staying responsive during a long run; and
+ * Train page saves them) sampling exactly like the default model; a flow-matching model of the reader's
+ * own points sampled with Euler and Heun, its floor split-half; cancelling a run that a newer setting
+ * replaces; staying responsive during a long run (sampling runs in a worker); and
  * the time to re-sample 512 points with the default model (printed; only loose sanity bounds asserted,
  * as the machine is shared). Every control is carried by the URL (a fresh page re-samples the same
  * points), and "Save as report config" downloads a config that `chisel report` rebuilds, from the
@@ -23,7 +24,9 @@ import { sample } from "../../../src/core/sample.js";
 import { DEFAULT_SCHEDULE, makeSchedule } from "../../../src/core/schedule.js";
 import { defaultRun } from "../../../src/io/defaultRun.js";
 import { loadCheckpoint } from "../../../src/io/runStore.js";
-import { saveSessionModel } from "../../../src/components/sessionModel.js";
+import { saveSessionModel, type SessionModel } from "../../../src/components/sessionModel.js";
+import { initMlpParams } from "../../../src/core/mlp.js";
+import { modelDims, parseTrainConfig } from "../../../src/core/training/config.js";
 import { parseReportConfig } from "../../../src/core/reports/config.js";
 import type { Report } from "../../../src/core/reports/report.js";
 import { runDirFor } from "../../../src/io/runCache.js";
@@ -70,12 +73,9 @@ async function table(page: Page): Promise<{ label: string; values: number[] }[]>
   );
 }
 
-/** Positions of the sample dots in a panel (the last dot mark; the first is the faint data). */
-function panelDots(page: Page, index: number): Promise<string[]> {
-  return page.locator(".sampling-panel svg").nth(index).evaluate((svg) => {
-    const groups = [...svg.querySelectorAll("g[aria-label=dot]")];
-    return [...groups.at(-1)!.querySelectorAll("circle")].map((c) => `${c.getAttribute("cx")},${c.getAttribute("cy")}`);
-  });
+/** How many points a panel draws (its figure's data-points: the points are on a canvas). */
+function panelPoints(page: Page, index: number): Promise<number> {
+  return page.locator(".sampling-panel .sampling-scatter").nth(index).evaluate((figure) => Number((figure as HTMLElement).dataset.points));
 }
 
 async function typeInto(page: Page, label: string, value: string): Promise<void> {
@@ -106,6 +106,16 @@ async function download(page: Page, click: () => Promise<void>, dir: string): Pr
   return target;
 }
 
+/** Puts a model in the page's sessionStorage as the Train page saves it (through a jsdom Storage), and reloads. */
+async function giveSessionModel(page: Page, model: Omit<SessionModel, "savedAt">): Promise<void> {
+  const storage = new JSDOM("", { url: "http://127.0.0.1/" }).window.sessionStorage;
+  saveSessionModel(model, storage);
+  const saved = Array.from({ length: storage.length }, (_, i) => [storage.key(i)!, storage.getItem(storage.key(i)!)!]);
+  await page.evaluate((entries) => entries.forEach(([key, value]) => sessionStorage.setItem(key, value)), saved);
+  await page.reload({ waitUntil: "load" });
+  await page.locator(".sampling-panel .sampling-scatter").first().waitFor();
+}
+
 export const checks: PageChecks["checks"] = {
   "shows the precomputed default view with its metrics before any sampling": async (page) => {
     const panels = page.locator(".sampling-panel");
@@ -129,16 +139,14 @@ export const checks: PageChecks["checks"] = {
   },
 
   "re-samples with the oracle when controls change, matching the same run in Node": async (page) => {
-    const before = await panelDots(page, 1);
     await page.getByRole("radio", { name: "the exact oracle" }).check();
     await typeInto(page, "Points n", "16");
     await typeInto(page, "Seed", "7");
-    // Each change starts a run; the last one must end with every panel sampled.
-    await page.waitForFunction(() => document.querySelector(".metrics-floor th")?.textContent?.includes("n = 16"));
-    await settled(page, 2);
-    const after = await panelDots(page, 1);
-    expect(after).toHaveLength(16);
-    expect(after).not.toEqual(before.slice(0, 16));
+    // Changes close together may make one run (the page is never busy in between): once the link holds
+    // all of them, the run that ends last is theirs.
+    await expect.poll(() => new URL(page.url()).search).toBe("?model=oracle&seed=7&n=16");
+    await settled(page, 0);
+    expect(await panelPoints(page, 1)).toBe(16);
 
     const schedule = makeSchedule(DEFAULT_SCHEDULE);
     const data = makeDataset("spiral", { n: 2048, seed: 0 });
@@ -155,13 +163,7 @@ export const checks: PageChecks["checks"] = {
   "samples with the model trained in this tab, exported to ONNX in the browser": async (page) => {
     const { dir } = await defaultRun();
     const { manifest, step, params } = await loadCheckpoint(dir);
-    // Saved as the Train page saves it, into a jsdom Storage, then copied into the page's.
-    const storage = new JSDOM("", { url: "http://127.0.0.1/" }).window.sessionStorage;
-    saveSessionModel({ config: manifest.config, step, engine: "e2e", params }, storage);
-    const saved = Array.from({ length: storage.length }, (_, i) => [storage.key(i)!, storage.getItem(storage.key(i)!)!]);
-    await page.evaluate((entries) => entries.forEach(([key, value]) => sessionStorage.setItem(key, value)), saved);
-    await page.reload({ waitUntil: "load" });
-    await page.locator(".sampling-panel svg").first().waitFor();
+    await giveSessionModel(page, { config: manifest.config, step, engine: "e2e", params });
     const yours = page.getByRole("radio", { name: /your model from the Train page/ });
     expect(await yours.count()).toBe(1);
 
@@ -172,6 +174,28 @@ export const checks: PageChecks["checks"] = {
     await yours.check();
     await settled(page, 1);
     expect(await table(page)).toEqual(trained);
+  },
+
+  "samples a flow-matching model trained in this tab on its own points, with Euler and Heun": async (page) => {
+    const config = parseTrainConfig({ model: { objective: "flow-matching" }, dataset: { file: "mine.csv", sha256: "a".repeat(64) } });
+    const points = makeDataset("moons", { n: 200, seed: 3 });
+    await giveSessionModel(page, { config, step: 300, engine: "e2e", params: initMlpParams(1, modelDims(config.model)), points });
+    await page.getByRole("radio", { name: /your model from the Train page \(flow matching, your 200 points, 300 steps\)/ }).check();
+    // The flow model's samplers, and none of DDPM's.
+    await page.getByRole("radio", { name: "Euler", exact: true }).waitFor();
+    expect(await page.getByRole("radio", { name: "Euler", exact: true }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: "DDIM", exact: true }).count()).toBe(0);
+    await settled(page, 0);
+    const { runs } = await counters(page);
+    await page.getByRole("radio", { name: "Heun", exact: true }).check();
+    await settled(page, runs);
+    expect(await panelPoints(page, 2)).toBe(512);
+    const rows = await table(page);
+    expect(rows.at(-1)!.label).toBe("floor: half the training points against the other half, n = 512");
+    expect(await page.locator(".sampling-panels").getAttribute("data-status")).toBe("done");
+    // The link keeps the flow sampler (a fresh tab has no session model: samplingSession.test.ts checks the fallback).
+    await expect.poll(() => new URL(page.url()).searchParams.get("sampler")).toBe("heun");
+    expect(await page.locator(".report-config-note").innerText()).toMatch(/chisel -- report --config/);
   },
 
   "cancels a run when a control changes during it": async (page) => {
@@ -189,7 +213,7 @@ export const checks: PageChecks["checks"] = {
     const end = await counters(page);
     expect(end.abandoned).toBe(start.abandoned + 1);
     expect(end.runs).toBe(start.runs + 2);
-    expect(await panelDots(page, 2)).toHaveLength(32);
+    expect(await panelPoints(page, 2)).toBe(32);
     console.log(`sampling: a 4096-point oracle run was replaced by a 32-point one, done ${seconds.toFixed(2)} s after the change`);
   },
 
@@ -201,7 +225,7 @@ export const checks: PageChecks["checks"] = {
     const timings: number[][] = [];
     let longestGap = 0;
     for (const seed of ["2", "3"]) {
-      const before = await panelDots(page, 2);
+      const before = await table(page);
       const { runs: done } = await counters(page);
       // Timer ticks every 10 ms while the run goes: the longest gap is how long the page was unresponsive.
       const gap = page.evaluate((done) =>
@@ -223,7 +247,7 @@ export const checks: PageChecks["checks"] = {
       await settled(page, done);
       longestGap = Math.max(longestGap, await gap);
       timings.push(await page.locator(".sampling-panel").evaluateAll((panels) => panels.map((p) => Number((p as HTMLElement).dataset.ms))));
-      expect(await panelDots(page, 2)).not.toEqual(before);
+      expect(await table(page)).not.toEqual(before);
     }
     const text = timings.map((ms) => ms.map((v, i) => `${STEPS[i]} steps ${v.toFixed(0)} ms`).join(", ")).join("; ");
     console.log(`sampling: default model, 512 points: ${text}; longest gap between 10 ms timer ticks ${longestGap.toFixed(0)} ms`);
@@ -249,10 +273,12 @@ export const checks: PageChecks["checks"] = {
     // The oracle is no trained model: there is no report config to save.
     expect(await page.getByRole("button", { name: "Save as report config" }).isDisabled()).toBe(true);
     expect(await page.locator(".report-config-note").innerText()).toMatch(/^The exact oracle is no trained model/);
-    const dots = await panelDots(page, 2);
-    expect(dots).toHaveLength(64);
+    expect(await panelPoints(page, 2)).toBe(64);
+    // The metrics, to full precision, stand for the points: the same numbers from the same samples.
+    const metrics = await table(page);
     await expectRoundTrip(page, "?model=oracle&sampler=ddim&eta=0.5&steps=5,20,100&seed=7&n=64&metric=coverage", async (fresh) => {
-      expect(await panelDots(fresh, 2)).toEqual(dots);
+      await showing(fresh, [5, 20, 100]);
+      expect(await table(fresh)).toEqual(metrics);
     });
   },
 
@@ -262,7 +288,7 @@ export const checks: PageChecks["checks"] = {
       expect(await fresh.getByRole("spinbutton", { name: "Points n", exact: true }).inputValue()).toBe("16");
       expect(await fresh.getByRole("spinbutton", { name: "DDIM η", exact: true }).inputValue()).toBe("1");
       await showing(fresh, [10, 50, 1000]);
-      expect(await panelDots(fresh, 0)).toHaveLength(16);
+      expect(await panelPoints(fresh, 0)).toBe(16);
       expect(await fresh.locator("#observablehq-main").innerText()).not.toMatch(/NaN/);
     });
     expect(lines).toEqual([
