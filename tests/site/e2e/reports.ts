@@ -20,6 +20,10 @@ import { listReports, loadReport } from "../../../src/io/reports/read.js";
 import type { PageChecks } from "../../support/browser.js";
 import { HOSTILE_REPORT, HOSTILE_TEXT } from "../../support/hostileReport.js";
 import { builtSite } from "../../support/site.js";
+import { splitSubscripts } from "../../../src/core/subscripts.js";
+
+/** A title as the page reads: a subscript written "β_T" shows as β with T set below, no underscore. */
+const shown = (text: string) => splitSubscripts(text).map((piece) => piece.text).join("");
 
 export const path = "/reports/";
 
@@ -63,7 +67,9 @@ export const checks: PageChecks["checks"] = {
     expect(reports.length).toBeGreaterThanOrEqual(4);
     const links = page.locator("table.report-index tbody a");
     await expect.poll(() => links.count()).toBe(reports.length);
-    expect(await links.allTextContents()).toEqual(reports.map((r) => r.title));
+    expect(await links.allTextContents()).toEqual(reports.map((r) => shown(r.title)));
+    // "β_T" in a title is set as β<sub>T</sub>.
+    expect(await links.evaluateAll((as) => as.flatMap((a) => [...a.querySelectorAll("sub")].map((sub) => sub.textContent)))).toContain("T");
     expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(reports.map((r) => `./${r.name}.html`));
   },
 
@@ -75,7 +81,7 @@ export const checks: PageChecks["checks"] = {
       await follow(page, `./${report.name}.html`);
       const main = page.locator("#observablehq-main");
       expect(await main.locator(".observablehq--error").allTextContents(), report.name).toEqual([]);
-      expect(await main.locator("h1").innerText()).toBe(oneLine(report.title));
+      expect(await main.locator("h1").innerText()).toBe(oneLine(shown(report.title)));
 
       // Samples: a panel per sample file of each run (seed 0: its samplers × step counts). A sweep whose
       // runs all have every sampler shows one sampler at a time: a panel per run × step count.
@@ -156,7 +162,7 @@ export const checks: PageChecks["checks"] = {
     expect(handlers).toEqual([]);
     // The text shows literally where the page names it: the title, each description paragraph, the run
     // label (downloads and provenance), the config path, the config itself.
-    expect(await main.locator("h1").innerText()).toBe(oneLine(report.title));
+    expect(await main.locator("h1").innerText()).toBe(oneLine(shown(report.title)));
     const paragraphs = await main.locator("p").allInnerTexts();
     for (const text of report.description!.split(/\n\s*\n/).map(oneLine).filter(Boolean)) expect(paragraphs).toContain(text);
     expect(paragraphs.join("\n")).toContain("<script>window.pwned=1</script>");
