@@ -12,13 +12,13 @@
  * "input" event once the set is ready: its SHA-256 and parameter are computed asynchronously.
  */
 import { decodePointsParam, POINTS_PRECISION, POINTS_URL_MAX_CHARS, quantisePoints } from "../core/pointsUrl.js";
-import { type PointsSet, pointsSet } from "../core/pointsSet.js";
+import { distinctPointCount, type PointsSet, pointsSet } from "../core/pointsSet.js";
 import { MAX_POINTS } from "../core/settings.js";
 import { HALF_WIDTH, parseUserData, USER_DATA_LIMITS } from "../core/userData.js";
 import { formatSig } from "./format.js";
 import { BRUSH_DENSITIES, BRUSH_SIZES, type BrushDensity, type BrushSize, pointsCanvas } from "./pointsCanvas.js";
 import { saveFile } from "./saveFile.js";
-import { slug } from "./slug.js";
+import { baseName, slug } from "./slug.js";
 
 export type SourceKind = "built-in" | "own";
 
@@ -119,7 +119,7 @@ export function pointsSource(options: { document?: Document } = {}): PointsSourc
   const uploadProblem = el("p", "points-source-problem");
   uploadProblem.setAttribute("role", "alert");
   const uploadNote = el("p", "points-source-note");
-  const about = el("p", "points-source-note");
+  const about = el("p", "points-source-note points-source-about");
   about.setAttribute("role", "status");
   const share = el("p", "points-source-note");
   const csvButton = el("button", "", "Download the points (CSV)");
@@ -130,8 +130,8 @@ export function pointsSource(options: { document?: Document } = {}): PointsSourc
   let kind: SourceKind = "built-in";
   let set: PointsSet | undefined;
   let problem: string | undefined = "no points yet: draw on the plane or upload a file";
-  /** The name the set is saved under: an upload's, until the plane is cleared. */
-  let name = "drawn";
+  /** Whether the points are an upload's as read, which its note describes; any later change ends that. */
+  let showingUpload = false;
   let pending = 0;
 
   const announce = () => {
@@ -151,10 +151,14 @@ export function pointsSource(options: { document?: Document } = {}): PointsSourc
       return;
     }
     const n = set.points.length / 2;
+    const counts = `${n.toLocaleString("en-US")} points, ${distinctPointCount(set.quantised).toLocaleString("en-US")} ` +
+      "of them distinct (a repeat weighs as often as it occurs)";
     const { centre, scale } = set.normalisation;
-    about.textContent = `${n.toLocaleString("en-US")} points, every one kept (repeats weigh as drawn). Training sees ` +
-      `them as the built-in sets are: centred on (${formatSig(centre[0])}, ${formatSig(centre[1])}) and scaled by ` +
-      `${formatSig(scale)}, so the widest coordinate is ±${HALF_WIDTH}.`;
+    // An upload's note already gives its file's map; the rounded set's own map is about the identity.
+    about.textContent = showingUpload
+      ? `${counts}: the rounded points are what trains.`
+      : `${counts}. Training sees them as the built-in sets are: centred on (${formatSig(centre[0])}, ` +
+        `${formatSig(centre[1])}) and scaled by ${formatSig(scale)}, so the widest coordinate is ±${HALF_WIDTH}.`;
     share.textContent = set.param
       ? `This page's link holds these points (${set.paramLength.toLocaleString("en-US")} of the ` +
         `${POINTS_URL_MAX_CHARS.toLocaleString("en-US")} characters a link carries, about 2,000 drawn points), ` +
@@ -178,7 +182,7 @@ export function pointsSource(options: { document?: Document } = {}): PointsSourc
     let next: PointsSet | undefined;
     let why: string | undefined;
     try {
-      next = await pointsSet(name, quantised);
+      next = await pointsSet(canvas.label, quantised);
     } catch (error) {
       why = (error as Error).message.replace(/^points: /, "");
     }
@@ -189,9 +193,15 @@ export function pointsSource(options: { document?: Document } = {}): PointsSourc
     announce();
   }
 
+  /** Set while an upload puts its points on the canvas: that change keeps the upload's note. */
+  let uploading = false;
   canvas.addEventListener("change", (event) => {
     event.stopPropagation();
-    if (canvas.points.length === 0) name = "drawn";
+    showingUpload = uploading;
+    if (!uploading) {
+      uploadNote.textContent = "";
+      uploadProblem.textContent = "";
+    }
     refresh();
   });
   undoButton.addEventListener("click", () => canvas.undo());
@@ -224,12 +234,22 @@ export function pointsSource(options: { document?: Document } = {}): PointsSourc
     }
     const n = data.points.length / 2;
     const { centre, scale } = data.normalisation;
+    const quantised = quantisePoints(data.points);
+    const [before, after] = [distinctPointCount(data.points), distinctPointCount(quantised)];
+    const merged = after < before
+      ? ` Rounding merged ${(before - after).toLocaleString("en-US")} of its ${before.toLocaleString("en-US")} distinct ` +
+        `points into others (${after.toLocaleString("en-US")} distinct remain).`
+      : "";
     uploadProblem.textContent = "";
     uploadNote.textContent = `${file.name}: ${n.toLocaleString("en-US")} ${data.format.toUpperCase()} points of at most ` +
-      `${MAX_POINTS.toLocaleString("en-US")}, every one kept, centred on (${formatSig(centre[0])}, ${formatSig(centre[1])}) ` +
-      `and scaled by ${formatSig(scale)}, then rounded to ${POINTS_PRECISION}. Draw over them or erase as you like.`;
-    name = slug(file.name.replace(/\.[^.]*$/, "")) || "uploaded";
-    canvas.replace(quantisePoints(data.points));
+      `${MAX_POINTS.toLocaleString("en-US")}, every row kept, centred on (${formatSig(centre[0])}, ${formatSig(centre[1])}) ` +
+      `and scaled by ${formatSig(scale)}, then rounded to ${POINTS_PRECISION}.${merged} Draw over them or erase as you like.`;
+    uploading = true;
+    try {
+      canvas.replace(quantised, slug(baseName(file.name)) || "uploaded");
+    } finally {
+      uploading = false;
+    }
   });
 
   Object.defineProperty(root, "kind", { get: () => kind });
@@ -248,8 +268,7 @@ export function pointsSource(options: { document?: Document } = {}): PointsSourc
     try {
       const points = await decodePointsParam(param);
       if (ticket !== pending) return;
-      name = "shared";
-      canvas.replace(points);
+      canvas.replace(points, "shared");
     } catch (error) {
       if (ticket !== pending) return;
       choose("built-in");

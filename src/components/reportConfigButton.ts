@@ -4,14 +4,15 @@
  * goes through the CLI's own parseReportConfig, so what downloads is what the CLI accepts, unchanged.
  * When the page's settings cannot make a report, the button is disabled and says why.
  *
- * A config trained on the reader's own points names them as a project file, data/datasets/NAME.csv with
- * its SHA-256: the button then downloads that CSV too, and says where it goes.
+ * A config trained on the reader's own points names them as a project file, data/datasets/NAME-HASH.csv
+ * with its SHA-256 (HASH, its first 8 hex digits, keeps two drawings' files and configs apart): the button
+ * then downloads that CSV too, and says where it goes.
  */
 import { parseReportConfig, type ReportConfigInput } from "../core/reports/config.js";
 import { FLOW_SAMPLER_NAMES, SAMPLER_NAMES } from "../core/settings.js";
 import type { TrainConfigInput } from "../core/training/config.js";
 import { saveFile } from "./saveFile.js";
-import { slug } from "./slug.js";
+import { baseName, slug } from "./slug.js";
 
 /** A points file a config's dataset.file names: where it goes in the project, and its text. */
 export interface PointsFile {
@@ -32,14 +33,17 @@ export const REPORT_STEPS = [10, 50, 1000] as const;
  * The report of a Train-page run: its training config as the page trains it, evaluated as the
  * committed reports are (three DDPM samplers, or Euler and Heun for flow matching, at 10, 50 and 1000
  * steps, or fewer where T is shorter; three seeds of 512 points). A points file the config names
- * (`dataset.file`) moves to POINTS_FOLDER, where the CLI reads it from the project root.
+ * (`dataset.file`) moves to POINTS_FOLDER, where the CLI reads it from the project root, named with
+ * the start of its SHA-256 so that a second set with the same settings does not overwrite the first.
  */
 export function trainReportConfig(input: TrainConfigInput): ReportConfigInput {
   const flow = input.model?.objective === "flow-matching";
   const T = flow ? undefined : input.schedule?.T ?? 1000;
   const steps = REPORT_STEPS.filter((k) => T === undefined || k <= T);
-  const file = input.dataset?.file?.replace(/^.*\//, "");
-  const dataset = file?.replace(/\.[^.]*$/, "") ?? input.dataset?.name ?? "spiral";
+  const own = input.dataset?.file;
+  const tag = input.dataset?.sha256 ? `-${input.dataset.sha256.slice(0, 8)}` : "";
+  const dataset = own !== undefined ? `${baseName(own)}${tag}` : input.dataset?.name ?? "spiral";
+  const file = own !== undefined ? `${dataset}.csv` : undefined;
   const method = flow ? "flow matching" : `${input.schedule?.kind ?? "linear"}`;
   const trainingSteps = input.training?.steps ?? 10_000;
   const seed = input.training?.seed ?? 0;
@@ -58,7 +62,7 @@ export function trainReportConfig(input: TrainConfigInput): ReportConfigInput {
   };
 }
 
-const basename = (path: string) => path.replace(/^.*\//, "");
+const fileName = (path: string) => path.replace(/^.*\//, "");
 
 export type ReportConfigButton = HTMLElement & {
   /** Offers this config from now on (or disables the button with the reason). */
@@ -96,14 +100,14 @@ export function reportConfigButton(options: { document?: Document } = {}): Repor
     note.textContent = "reason" in next
       ? next.reason
       : next.pointsFile
-      ? `Saves ${next.config.name}.json and ${basename(next.pointsFile.path)}: put the CSV in the chisel project as ` +
+      ? `Saves ${next.config.name}.json and ${fileName(next.pointsFile.path)}: put the CSV in the chisel project as ` +
         `${next.pointsFile.path}, then ${command} from the same points (the config pins their SHA-256).`
       : `Saves ${next.config.name}.json: ${command}.`;
   };
   button.addEventListener("click", () => {
     if ("reason" in source) return;
     saveFile(`${source.config.name}.json`, JSON.stringify(source.config, null, 2) + "\n", "application/json", document);
-    if (source.pointsFile) saveFile(basename(source.pointsFile.path), source.pointsFile.csv, "text/csv", document);
+    if (source.pointsFile) saveFile(fileName(source.pointsFile.path), source.pointsFile.csv, "text/csv", document);
   });
   root.update(source);
   return root;

@@ -25,7 +25,7 @@ import type { PointsSet } from "../core/pointsSet.js";
 import type { TrainConfigInput } from "../core/training/config.js";
 import type { AutoChoice } from "../engines/autoBackend.js";
 import { type PointsSource, pointsSource } from "./pointsSource.js";
-import { choiceField, type FieldSpec, settingField } from "./urlState.js";
+import { choiceField, type FieldSpec, readUrlState, settingField, type UrlState } from "./urlState.js";
 
 /** The engines offered in a browser, in the order of the menu. */
 export const BROWSER_BACKENDS = [
@@ -117,6 +117,18 @@ export const TRAIN_URL_STATE: FieldSpec<string | number>[] = [
 
 /** The settings that belong to DDPM's noise schedule, which flow matching does not have. */
 const SCHEDULE_FIELDS = ["kind", "betaStart", "betaEnd", "T"] as const;
+
+/**
+ * The page's settings from its query string (readUrlState), without notices about the noise schedule
+ * when the link trains flow matching, which has none: `?objective=flow-matching&T=0` says nothing of T.
+ */
+export function readTrainUrlState(search: string): UrlState<ControlValues> {
+  const url = readUrlState<ControlValues>(TRAIN_URL_STATE, search);
+  if (url.values.objective !== "flow-matching") return url;
+  const moot = (part: string) => (SCHEDULE_FIELDS as readonly string[]).includes(part.split("=")[0]);
+  const rest = search.replace(/^\?/, "").split("&").filter((part) => !moot(part)).join("&");
+  return { values: url.values, problems: readUrlState(TRAIN_URL_STATE, rest && `?${rest}`).problems };
+}
 
 /** Why a typed value is refused, in the registry's words, or undefined when it is fine. */
 export function numberProblem(text: string, { setting, bounds }: NumberSpec): string | undefined {

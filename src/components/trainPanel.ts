@@ -21,6 +21,7 @@ import { formatSig } from "./format.js";
 import { longTaskMeter } from "./longTaskMeter.js";
 import { saveFile } from "./saveFile.js";
 import type { SessionModel } from "./sessionModel.js";
+import { baseName } from "./slug.js";
 import { throttledTask } from "./throttledTask.js";
 import type { TrainControls } from "./trainControls.js";
 import type { BrowserRun } from "./trainDownloads.js";
@@ -43,8 +44,8 @@ export interface TrainPanelOptions {
   controls: TrainControls;
   /** A fresh training worker (the page makes it, so that Framework resolves the worker module). */
   createWorker: () => Worker;
-  /** Keeps the latest network for other pages. */
-  saveModel?: (model: Omit<SessionModel, "savedAt">) => void;
+  /** Keeps the latest network for other pages; false when it could not, having dropped any kept before (sessionModel.ts). */
+  saveModel?: (model: Omit<SessionModel, "savedAt">) => boolean;
   document?: Document;
 }
 
@@ -191,12 +192,11 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
       latest: () => sessionRun(session),
       everyMs: SAVE_EVERY_MS,
       save(run) {
-        try {
-          saveModel({ config: run.config, step: run.step, engine: run.engine, params: run.params, ...(session.points ? { points: session.points } : {}) });
-          sessionNote.textContent = `The network at step ${run.step} is kept for this tab: the sampling page can sample it.`;
-        } catch (error) {
-          sessionNote.textContent = `The network could not be kept for the sampling page: ${(error as Error).message}`;
-        }
+        const kept = saveModel({ config: run.config, step: run.step, engine: run.engine, params: run.params, ...(session.points ? { points: session.points } : {}) });
+        sessionNote.textContent = kept
+          ? `The network at step ${run.step} is kept for this tab: the sampling page can sample it.`
+          : "The network could not be kept for the sampling page: this browser's storage for the tab is full or " +
+            "turned off. No network from an earlier run is offered there either.";
       },
     })
     : undefined;
@@ -286,7 +286,7 @@ export function trainPanel(options: TrainPanelOptions): TrainPanel {
   }));
   onnxButton.addEventListener("click", download(async (run) => {
     const { dataset } = run.config;
-    const data = dataset.file === undefined ? dataset.name : dataset.file.replace(/^.*\//, "").replace(/\.[^.]*$/, "");
+    const data = dataset.file === undefined ? dataset.name : baseName(dataset.file);
     const bytes = await (await downloads()).onnxModel(run);
     saveFile(`chisel-${data}-step-${run.step}.onnx`, bytes, "application/octet-stream", document);
   }));

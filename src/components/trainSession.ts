@@ -245,8 +245,11 @@ export function sessionView(state: SessionState, settingsOk: boolean): SessionVi
     engine: started ? `${started.engine}: ${started.detail}` : "—",
     heldOut: latest ? `${formatSig(latest.loss)} at step ${latest.step}` : "—",
     floor: started
-      ? `For scale: ${state.points ? `${PREVIEW_POINTS} of your points picked at random lie` : `a fresh draw of ${PREVIEW_POINTS} data points lies`} ` +
-        `${formatSig(started.swdFloor)} from the training set in sliced Wasserstein distance; a perfect network's samples would score about that.`
+      ? state.points
+        ? `For scale: half of your points, split at random, lie ${formatSig(started.swdFloor)} from the other half in sliced ` +
+          "Wasserstein distance (the command line's split-half floor); a network that generalises from your points scores about that."
+        : `For scale: a fresh draw of ${PREVIEW_POINTS} data points lies ${formatSig(started.swdFloor)} from the training set ` +
+          "in sliced Wasserstein distance; a perfect network's samples would score about that."
       : "",
     canDownload: run !== undefined,
     weightsLabel: run ? `step-${String(run.step).padStart(6, "0")}.f32` : "weights (.f32)",

@@ -15,9 +15,9 @@ import { makeDataset } from "../core/datasets.js";
 import type { Denoiser } from "../core/denoiser.js";
 import { asFlowNetwork } from "../core/flow/network.js";
 import { slicedWasserstein } from "../core/metrics.js";
-import { Rng } from "../core/random.js";
 import { sample } from "../core/sample.js";
 import { makeSchedule } from "../core/schedule.js";
+import { splitHalves } from "../core/splitHalf.js";
 import { isFileDataset, modelDims, objectiveOf, parseTrainConfig, type TrainConfig } from "../core/training/config.js";
 import type { TrainBatch, TrainEngine } from "../core/training/engine.js";
 import { type CheckpointEvent, train, TrainingDivergedError } from "../core/training/train.js";
@@ -149,8 +149,11 @@ async function versions(engine: TrainEngine): Promise<Record<string, string>> {
   return runVersions(engine.name, { runtime: { browser: navigator.userAgent }, packages });
 }
 
-/** The bounds of point j in an interleaved array. */
-const pair = (j: number): [number, number] => [2 * j, 2 * j + 2];
+/** A split of points into halves (splitHalf.ts): at most PREVIEW_POINTS of the second, and the first. */
+function splitHalfPair(points: Float64Array, seed: number): [Float64Array, Float64Array] {
+  const [first, second] = splitHalves(points, seed);
+  return [second.subarray(0, 2 * PREVIEW_POINTS), first];
+}
 
 /** A worker trains one run: the page makes a new one for the next. */
 let startRequested = false;
@@ -181,16 +184,12 @@ async function run(input: TrainRequest & { type: "start" }): Promise<void> {
       const denoiser = createReferenceDenoiser(params, denoiserOptions);
       return flow ? asFlowNetwork(denoiser) : denoiser;
     };
-    // What a perfect model would score: a fresh draw of the data, as many points as a preview; a file has
-    // no fresh draws, so a random pick of its own points stands in.
-    const pick = (points: Float64Array) => {
-      const rng = new Rng(seed + 1);
-      const picked = new Float64Array(2 * PREVIEW_POINTS);
-      for (let i = 0; i < PREVIEW_POINTS; i++) picked.set(points.subarray(...pair(rng.int(points.length / 2))), 2 * i);
-      return picked;
-    };
-    const reference = input.points ? pick(input.points) : makeDataset(name, { n: PREVIEW_POINTS, seed: seed + 1, noise });
-    const swdFloor = slicedWasserstein(reference, data);
+    // What a perfect model would score: a fresh draw of the data, as many points as a preview. A file has
+    // no fresh draws, and its own points score near 0 against it: as the CLI's split-half floor, one
+    // random half (at most a preview's worth) is scored against the other.
+    const swdFloor = input.points
+      ? slicedWasserstein(...splitHalfPair(input.points, seed + 1))
+      : slicedWasserstein(makeDataset(name, { n: PREVIEW_POINTS, seed: seed + 1, noise }), data);
     post({
       type: "started",
       config,

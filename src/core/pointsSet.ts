@@ -41,3 +41,10 @@ export async function pointsSet(name: string, quantised: QuantisedPoints): Promi
     paramLength: param.length,
   };
 }
+
+/** How many distinct (x, y) pairs interleaved points hold: rounding to the grid can merge close ones. */
+export function distinctPointCount(points: ArrayLike<number>): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < points.length; i += 2) seen.add(`${points[i]},${points[i + 1]}`);
+  return seen.size;
+}

@@ -64,6 +64,15 @@ describe("points in a link", () => {
     }
   });
 
+  it("say a parameter cut to a length base64url never has is cut short", async () => {
+    await expect(decodePointsParam("x")).rejects.toThrow(
+      "the points parameter is damaged: it is cut short: base64url text is never one more than a multiple of 4 characters long, and this is 1",
+    );
+    const param = await encodePointsParam(quantisePoints(drawing(300)));
+    const cut = param.slice(0, 4 * Math.floor(param.length / 8) + 1);
+    await expect(decodePointsParam(cut)).rejects.toThrow(/^the points parameter is damaged: it is cut short: /);
+  });
+
   it("refuse an empty set or one past MAX_POINTS", async () => {
     await expect(encodePointsParam(new Int16Array(0))).rejects.toThrow(RangeError);
     await expect(encodePointsParam(new Int16Array(2 * 100_001))).rejects.toThrow(RangeError);

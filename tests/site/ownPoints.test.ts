@@ -12,7 +12,7 @@ import { JSDOM } from "jsdom";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { trainReportConfig } from "../../src/components/reportConfigButton.js";
 import type { SessionModel } from "../../src/components/sessionModel.js";
-import { checkControls, configInput, DEFAULT_CONTROLS, trainControls } from "../../src/components/trainControls.js";
+import { checkControls, configInput, DEFAULT_CONTROLS, readTrainUrlState, trainControls } from "../../src/components/trainControls.js";
 import { trainPanel } from "../../src/components/trainPanel.js";
 import type { TrainMessage, TrainRequest } from "../../src/components/trainProtocol.js";
 import { pointsSet } from "../../src/core/pointsSet.js";
@@ -55,17 +55,24 @@ describe("a drawn set's config", () => {
     expect(JSON.parse(result.stdout).configHash).toBe(page);
   }, 120_000);
 
-  it("saves a report config that reads the CSV from data/datasets, pinned to its SHA-256", async () => {
+  it("saves a report config that reads the CSV from data/datasets, named and pinned by its SHA-256", async () => {
     const set = await pointsSet("drawn", drawn);
     const report = parseReportConfig(trainReportConfig(configInput({ ...DEFAULT_CONTROLS, objective: "flow-matching" }, "fused-wasm", set)));
-    expect(report.train.dataset).toMatchObject({ file: "data/datasets/drawn.csv", sha256: set.sha256 });
+    const path = `data/datasets/drawn-${set.sha256.slice(0, 8)}.csv`;
+    expect(report.train.dataset).toMatchObject({ file: path, sha256: set.sha256 });
+    expect(report.name).toContain(`drawn-${set.sha256.slice(0, 8)}`);
     expect(report.samplers.map((s) => s.sampler)).toEqual(["euler", "heun"]);
     const project = join(scratch, "project");
     mkdirSync(join(project, "data/datasets"), { recursive: true });
-    writeFileSync(join(project, "data/datasets/drawn.csv"), set.csv);
+    writeFileSync(join(project, path), set.csv);
     const pinned = await pinReportDatasets(report, project);
     expect(pinned.train.dataset.sha256).toBe(set.sha256);
-    writeFileSync(join(project, "data/datasets/drawn.csv"), set.csv.replace("\n", "\n0.5,0.5\n"));
+    // Another drawing with the same settings goes to a file and a config of its own.
+    const other = await pointsSet("drawn", drawn.map((v) => -v));
+    const otherReport = parseReportConfig(trainReportConfig(configInput({ ...DEFAULT_CONTROLS, objective: "flow-matching" }, "fused-wasm", other)));
+    expect(otherReport.train.dataset.file).not.toBe(path);
+    expect(otherReport.name).not.toBe(report.name);
+    writeFileSync(join(project, path), set.csv.replace("\n", "\n0.5,0.5\n"));
     await expect(pinReportDatasets(report, project)).rejects.toThrow(/the file changed since/);
   });
 });
@@ -73,6 +80,16 @@ describe("a drawn set's config", () => {
 describe("the controls", () => {
   const texts = (changes: Record<string, string> = {}) =>
     ({ ...Object.fromEntries(Object.entries(DEFAULT_CONTROLS).map(([key, value]) => [key, String(value)])), ...changes }) as never;
+
+  it("read a flow-matching link without notices about the schedule it does not have", () => {
+    const flow = readTrainUrlState("?objective=flow-matching&T=0&kind=cosine&steps=0");
+    expect(flow.values.objective).toBe("flow-matching");
+    expect(flow.problems).toHaveLength(1);
+    expect(flow.problems[0]).toMatch(/^URL parameter steps=0: /);
+    const ddpm = readTrainUrlState("?T=0");
+    expect(ddpm.problems).toHaveLength(1);
+    expect(ddpm.problems[0]).toMatch(/^URL parameter T=0: /);
+  });
 
   it("leave the schedule out of a flow-matching config, and do not check it", () => {
     const value = checkControls(texts({ objective: "flow-matching", T: "0", betaEnd: "oops" }));
@@ -112,7 +129,11 @@ describe("the points source", () => {
     const first = form.value.ok && form.value.points!;
     expect(first && first.points.length).toBe(6);
     expect(form.value.ok && form.value.input.dataset).toEqual({ file: "tri.csv", sha256: first && first.sha256 });
-    expect(form.source.textContent).toContain("3 points, every one kept");
+    const note = form.source.querySelector(".points-source-note")!;
+    expect(note.textContent).toMatch(/^tri\.csv: 3 CSV points .*centred on \(30, 33\.3\) and scaled by 0\.0563, then rounded to 0\.001\. Draw/);
+    // The file's map is stated once; the rounded set's own (about the identity) is not.
+    const about = form.source.querySelector(".points-source-about")!;
+    expect(about.textContent).toBe("3 points, 3 of them distinct (a repeat weighs as often as it occurs): the rounded points are what trains.");
 
     choose(new File(["x,y\n1,2\nthree,4\n"], "bad.csv"), upload);
     await vi.waitFor(() => expect(form.source.querySelector(".points-source-problem")!.textContent).not.toBe(""));
@@ -132,6 +153,23 @@ describe("the points source", () => {
     expect(form.source.textContent).toMatch(/Too many points for a link \([\d,]+ characters, past the 8,000 it carries\)/);
     const csvButton = [...form.source.querySelectorAll("button")].find((button) => button.textContent === "Download the points (CSV)");
     expect(csvButton?.disabled).toBe(false);
+
+    // Undo brings back the earlier upload's points with its name, and the later upload's note goes.
+    [...form.source.querySelectorAll("button")].find((button) => button.textContent === "Undo")!.click();
+    await vi.waitFor(() => expect(form.value.ok && form.value.points?.name).toBe("tri"));
+    expect(form.value.ok && form.value.points!.sha256).toBe(first && first.sha256);
+    expect(note.textContent).toBe("");
+    expect(about.textContent).toMatch(/^3 points, 3 of them distinct .*\. Training sees them as the built-in sets are: centred on/);
+  });
+
+  it("says when rounding an upload to the grid merges points", async () => {
+    const form = trainControls({ document });
+    const upload = form.source.querySelector<HTMLInputElement>("input[type=file]")!;
+    choose(new File(["x,y\n0,0\n0.00001,0\n1,1\n"], "close.csv"), upload);
+    await vi.waitFor(() => expect(form.source.querySelector(".points-source-note")!.textContent).not.toBe(""));
+    expect(form.source.querySelector(".points-source-note")!.textContent).toContain(
+      "Rounding merged 1 of its 3 distinct points into others (2 distinct remain).",
+    );
   });
 
   it("restores a link's points, and falls back to the built-in set when the parameter is damaged", async () => {
@@ -168,8 +206,9 @@ describe("the run panel with own points", () => {
       },
       onerror: null,
     };
+    // The tab's storage is full: the model is offered to the save, which keeps nothing.
     const saved: Omit<SessionModel, "savedAt">[] = [];
-    const panel = trainPanel({ controls, createWorker: () => worker as unknown as Worker, saveModel: (model) => saved.push(model), document });
+    const panel = trainPanel({ controls, createWorker: () => worker as unknown as Worker, saveModel: (model) => saved.push(model) < 0, document });
     expect(panel.querySelector(".train-preview figcaption")!.textContent).toMatch(/^Your 120 points as training sees them/);
     panel.querySelector<HTMLButtonElement>("button")!.click();
     await vi.waitFor(() => expect(requests).toHaveLength(1));
@@ -177,13 +216,14 @@ describe("the run panel with own points", () => {
     const config = parseTrainConfig({ ...(requests[0] as { config: object }).config, training: { steps: 100, checkpoints: [0, 100] } });
     const say = (message: TrainMessage) => onmessage!({ data: message } as MessageEvent<TrainMessage>);
     say({ type: "started", config, engine: "fused-wasm", detail: "kernel", versions: {}, startSeconds: 0.1, swdFloor: 0.05 });
-    expect(panel.querySelector(".train-floor")!.textContent).toMatch(/^For scale: 256 of your points picked at random lie/);
+    expect(panel.querySelector(".train-floor")!.textContent).toMatch(/^For scale: half of your points, split at random, lie .* split-half floor/);
     const params = initialParams(config);
     say({ type: "checkpoint", step: 100, params, loss: 0.5, lossByTimestep: [], lossHistory: { steps: [100], loss: [0.5] }, preview: new Float64Array(512), swd: 0.1 });
     say({ type: "done", status: "completed", step: 100, lossHistory: { steps: [100], loss: [0.5] }, trainingSeconds: 1 });
     await vi.waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0].points).toBe(set!.points);
     expect(saved[0].config.dataset.sha256).toBe(set!.sha256);
+    expect(panel.querySelector(".train-session-note")!.textContent).toMatch(/could not be kept.*No network from an earlier run is offered/);
     panel.dispose();
   });
 });

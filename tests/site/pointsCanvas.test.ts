@@ -1,13 +1,14 @@
 /**
  * The drawing canvas (src/components/pointsCanvas.ts) driven by synthetic pointer events: a brush dab
  * sprays its density of points within its radius, on the grid and inside the plane; a stroke dabs every
- * half radius; the eraser wipes what lies within its radius; undo takes back one stroke at a time, and
- * clear is undoable too.
+ * half radius, measured inside the canvas's border; the eraser wipes what lies within its radius; undo
+ * takes back one stroke at a time, and clear is undoable too; a full plane says the brush adds no more.
  */
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { BRUSH_DENSITIES, BRUSH_SIZES, pointsCanvas } from "../../src/components/pointsCanvas.js";
 import { Rng } from "../../src/core/random.js";
+import { MAX_POINTS } from "../../src/core/settings.js";
 
 const window = new JSDOM("<!doctype html><body></body>").window;
 const document = window.document;
@@ -79,6 +80,42 @@ describe("the drawing canvas", () => {
     expect(canvas.points.length).toBe(0);
     canvas.undo();
     expect(canvas.points.length).toBe(2 * BRUSH_DENSITIES.medium);
+  });
+
+  it("measures the plane inside the canvas's border, and stays square at a phone's width", () => {
+    const { canvas, surface } = setup();
+    // A 10 px border: the box is 320 px, the plane 300 px from (10, 10).
+    surface.getBoundingClientRect = () => ({ left: 0, top: 0, width: 320, height: 320 }) as DOMRect;
+    Object.defineProperties(surface, { clientLeft: { value: 10 }, clientTop: { value: 10 } });
+    canvas.size = "small";
+    canvas.density = "dense";
+    // A dab at the plane's top-left corner keeps only points inside it, within the brush of (−1.5, 1.5).
+    drawOn(surface, [[10, 10]]);
+    const points = canvas.points;
+    expect(points.length).toBeGreaterThan(0);
+    for (let i = 0; i < points.length; i += 2) {
+      expect(Math.hypot(points[i] + 1500, points[i + 1] - 1500)).toBeLessThanOrEqual(BRUSH_SIZES.small * 1000 + 1);
+    }
+    expect(surface.style.width).toBe("100%");
+    expect(surface.style.maxWidth).toBe("300px");
+    expect(surface.style.aspectRatio).toBe("1");
+    expect(surface.style.height).toBe("auto");
+  });
+
+  it("says so when the plane is full, and the brush adds nothing past the cap", () => {
+    const { canvas, surface } = setup();
+    const note = canvas.querySelector<HTMLElement>(".points-canvas-cap")!;
+    expect(note.hidden).toBe(true);
+    const full = new Int16Array(2 * MAX_POINTS).fill(1);
+    canvas.replace(full, "full");
+    expect(note.hidden).toBe(false);
+    expect(note.textContent).toMatch(/holds 100,000 points.*adds no more/);
+    drawOn(surface, [[150, 150]]);
+    expect(canvas.points.length).toBe(2 * MAX_POINTS);
+    canvas.undo(); // the stroke that added nothing
+    canvas.undo(); // the replacement
+    expect(canvas.points.length).toBe(0);
+    expect(note.hidden).toBe(true);
   });
 
   it("draws nothing while disabled", () => {

@@ -24,6 +24,14 @@ describe("the Train page's report config", () => {
     expect(config.steps).toEqual([10, 50, 1000]);
   });
 
+  it("samples a flow-matching run with Euler and Heun, at every report step count", () => {
+    const config = parseReportConfig(trainReportConfig(configInput({ ...DEFAULT_CONTROLS, objective: "flow-matching", T: 10 })));
+    expect(config.name).toBe("train-spiral-flow-matching-10000-steps-seed-0");
+    expect(config.samplers.map((s) => s.sampler)).toEqual(["euler", "heun"]);
+    expect(config.steps).toEqual([10, 50, 1000]);
+    expect(config.runs[0].train.model.objective).toBe("flow-matching");
+  });
+
   it("samples only step counts its schedule has", () => {
     const at = (T: number) => parseReportConfig(trainReportConfig(configInput({ ...DEFAULT_CONTROLS, T }))).steps;
     expect(at(50)).toEqual([10, 50]);
@@ -75,6 +83,19 @@ describe("reportConfigButton", () => {
     expect(button.querySelector("button")!.disabled).toBe(false);
     expect(button.querySelector(".report-config-note")!.textContent).toBe(
       "Saves train-spiral-linear-t1000-10000-steps-seed-0.json: npm run chisel -- report --config train-spiral-linear-t1000-10000-steps-seed-0.json builds its report.",
+    );
+  });
+
+  it("with a points file, says where the CSV goes", () => {
+    const button = reportConfigButton({ document });
+    const config = trainReportConfig({ dataset: { file: "drawn.csv", sha256: "0".repeat(64) } });
+    button.update({ config, pointsFile: { path: config.train!.dataset!.file!, csv: "x,y\n0,1\n1,0\n" } });
+    expect(button.querySelector("button")!.disabled).toBe(false);
+    expect(button.querySelector(".report-config-note")!.textContent).toBe(
+      "Saves train-drawn-00000000-linear-t1000-10000-steps-seed-0.json and drawn-00000000.csv: put the CSV in the chisel " +
+        "project as data/datasets/drawn-00000000.csv, then npm run chisel -- report --config " +
+        "train-drawn-00000000-linear-t1000-10000-steps-seed-0.json " +
+        "builds its report from the same points (the config pins their SHA-256).",
     );
   });
 

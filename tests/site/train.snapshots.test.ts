@@ -262,7 +262,7 @@ describe("run panel", () => {
         workers.push(new ScriptedWorker());
         return workers.at(-1) as unknown as Worker;
       },
-      saveModel: (model) => saved.push(model),
+      saveModel: (model) => saved.push(model) > 0,
       document,
     });
     document.body.append(controls, panel);

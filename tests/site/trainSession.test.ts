@@ -99,7 +99,7 @@ describe("a run", () => {
     const { state, effects } = play([{ ...start, points }, started]);
     expect(effects[0]).toEqual({ type: "launch", request: { type: "start", config: input, points } });
     expect(state.points).toBe(points);
-    expect(sessionView(state, true).floor).toMatch(/^For scale: 256 of your points picked at random lie /);
+    expect(sessionView(state, true).floor).toMatch(/^For scale: half of your points, split at random, lie .* split-half floor/);
     expect(play([start, started]).state.points).toBeUndefined();
   });
 

@@ -15,6 +15,7 @@ import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { readCheckpoint } from "../../../src/io/models.js";
 import { loadSessionModel } from "../../../src/components/sessionModel.js";
+import { sha256Hex } from "../../../src/core/hash.js";
 import { readOnnxMetadata } from "../../../src/core/onnx/export.js";
 import { parseReportConfig } from "../../../src/core/reports/config.js";
 import type { PageChecks } from "../../support/browser.js";
@@ -104,8 +105,8 @@ export const checks: PageChecks["checks"] = {
     await stroke(page, [0.45, 0.2], [0.55, 0.8]);
     expect(await count()).toBeLessThan(beforeErasing);
     await page.getByRole("button", { name: "Brush" }).click();
-    const about = page.locator(".points-source-note[role=status]");
-    await expect.poll(() => about.innerText()).toMatch(/^\d+ points, every one kept .* centred on \(.*\) and scaled by /);
+    const about = page.locator(".points-source-about");
+    await expect.poll(() => about.innerText()).toMatch(/^\d+ points, \d+ of them distinct .* centred on \(.*\) and scaled by /);
     const drawn = Number((await about.innerText()).match(/^(\d+) points/)![1]);
     expect(drawn).toBeGreaterThan(20);
     await expect.poll(() => new URL(page.url()).searchParams.get("points") ?? "").toMatch(/^[A-Za-z0-9_-]+$/);
@@ -120,12 +121,19 @@ export const checks: PageChecks["checks"] = {
     const stored = await page.evaluate(() => sessionStorage.getItem("chisel:session-model"));
     const session = loadSessionModel({ getItem: () => stored } as unknown as Storage)!;
     expect(session.config.model.objective).toBe("flow-matching");
-    expect(session.config.dataset).toMatchObject({ file: "drawn.csv" });
+    expect(session.config.dataset).toMatchObject({ file: "drawn.csv", sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(session.points!.length).toBe(2 * drawn);
 
-    // The link opens the same points, ready to train.
+    // The link opens the same points, ready to train: the CSV it offers has the SHA-256 the run pinned.
     await page.goto(page.url());
-    await expect.poll(() => page.locator(".points-source-note[role=status]").innerText()).toMatch(new RegExp(`^${drawn} points`));
+    await expect.poll(() => page.locator(".points-source-about").innerText()).toMatch(new RegExp(`^${drawn} points`));
+    const dir = mkdtempSync(join(tmpdir(), "chisel-train-points-"));
+    try {
+      const csv = readFileSync(await download(page, "Download the points (CSV)", dir));
+      expect(await sha256Hex(csv)).toBe(session.config.dataset.sha256);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 
 
