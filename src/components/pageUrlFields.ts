@@ -55,10 +55,20 @@ export interface TrajectoryRun {
 
 export const TRAJECTORY_LAYERS = ["x0", "trails"] as const;
 
+/** The trajectories page's run of the model trained on the Train page, among its runs when the tab has one. */
+export const SESSION_RUN = "session";
+
 /** The trajectories page: the run, the layers shown and the frame on screen (0 is x_T). */
 export function trajectoriesState(runs: readonly TrajectoryRun[]) {
+  const run = choiceField("run", runs.map((run) => run.id), runs[0].id);
   return [
-    choiceField("run", runs.map((run) => run.id), runs[0].id),
+    {
+      ...run,
+      parse: (text: string) =>
+        text === SESSION_RUN && !runs.some((run) => run.id === SESSION_RUN)
+          ? { refused: "is the model trained on the Train page in this browser tab, and this tab has none" }
+          : run.parse(text),
+    },
     listField("show", TRAJECTORY_LAYERS, ["x0"]),
     integerField("frame", { min: 0, max: Math.max(...runs.map((run) => run.frames)) - 1, default: 0 }),
   ];

@@ -2,7 +2,9 @@
  * The denoising page in the browser: the t and q controls redraw the plots and the errors, q = 0 scores
  * mean ‖ε‖² (computed here from the same seeded ε) and q = 1 the exact oracle (computed here in Node on
  * the same points), and the worked reverse step lands on x̂_0 at t = 1. Every control is carried by the
- * URL: a fresh page opened on it shows the same errors and the same worked step.
+ * URL: a fresh page opened on it shows the same errors and the same worked step. A DDPM model from the
+ * Train page is offered, runs on its own schedule and points (its oracle error computed here), and goes
+ * in the URL; a flow model is not offered, with the reason.
  */
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
@@ -15,8 +17,10 @@ import { oracleDenoiser } from "../../../src/core/oracle.js";
 import { toPrediction } from "../../../src/core/parameterization.js";
 import { Rng } from "../../../src/core/random.js";
 import { makeSchedule } from "../../../src/core/schedule.js";
+import { parseTrainConfig } from "../../../src/core/training/config.js";
 import type { PageChecks } from "../../support/browser.js";
 import { expectRoundTrip, noticeFor } from "../../support/urlRoundTrip.js";
+import { giveSessionModel, untrainedSessionModel } from "../../support/sessionModelInPage.js";
 
 export const path = "/denoising";
 
@@ -32,11 +36,18 @@ function meanSquaredNorm(values: Float64Array): number {
   return sum / (values.length / 2);
 }
 
-function oracleError(t: number): number {
-  const { xt } = qSample(schedule, x0, t - 1, eps);
-  const output = oracleDenoiser(schedule, x0).predict(xt, t - 1) as Float64Array;
-  return noiseError(toPrediction("x0", output, xt, schedule.alphaBars[t - 1]).eps, eps).perPoint;
+function oracleError(t: number, model = { schedule, x0, eps }): number {
+  const { xt } = qSample(model.schedule, model.x0, t - 1, model.eps);
+  const output = oracleDenoiser(model.schedule, model.x0).predict(xt, t - 1) as Float64Array;
+  return noiseError(toPrediction("x0", output, xt, model.schedule.alphaBars[t - 1]).eps, model.eps).perPoint;
 }
+
+/** A DDPM model of the moons with a short schedule, as if trained on the Train page. */
+const SESSION_CONFIG = { model: { hidden: [16, 16] }, schedule: { T: 50 }, dataset: { name: "moons", n: 300, seed: 2 } };
+const sessionTask = (() => {
+  const data = makeDataset("moons", { n: 300, seed: 2 });
+  return { schedule: makeSchedule(parseTrainConfig(SESSION_CONFIG).schedule), x0: data, eps: new Rng(NOISE_SEED).normals(data.length) };
+})();
 
 const error = async (page: Page, predictor: string) =>
   Number(await page.locator(`tr[data-predictor=${predictor}] .per-point`).getAttribute("data-value"));
@@ -119,5 +130,27 @@ export const checks: PageChecks["checks"] = {
       "URL parameter from=oracle: must be one of network, blend; using the default, network.",
       "URL parameter t=1.5: not an integer: rounded to 2.",
     ]);
+  },
+
+  "offers the DDPM model from the Train page, runs it on its own data and keeps it in the URL": async (page) => {
+    await giveSessionModel(page, untrainedSessionModel(SESSION_CONFIG));
+    const choice = page.getByRole("radio", { name: /your model from the Train page \(DDPM, two moons/ });
+    await choice.check();
+    // t = 100 is past its T = 50: the page keeps t within the model's range.
+    await expect.poll(() => page.locator("h2", { hasText: "Step t = 50 of 50" }).count()).toBe(1);
+    await expect.poll(() => error(page, "oracle")).toBeCloseTo(oracleError(50, sessionTask), 9);
+    expect(await page.locator(".session-description").innerText()).toContain("300 points");
+    await expect.poll(() => page.evaluate(() => location.search)).toBe("?model=session");
+    await page.getByRole("radio", { name: /the trained model/ }).check();
+    await expect.poll(() => page.locator("h2", { hasText: "Step t = 50 of 1000" }).count()).toBe(1);
+    // The heading follows t at once; the oracle's answer comes from its worker after.
+    await expect.poll(() => error(page, "oracle")).toBeCloseTo(oracleError(50), 9);
+  },
+
+  "does not offer a flow model from the Train page, and says why": async (page) => {
+    await giveSessionModel(page, untrainedSessionModel({ model: { objective: "flow-matching" } }));
+    await page.locator(".session-refusal").waitFor();
+    expect(await page.locator(".session-refusal").innerText()).toContain("Fields page");
+    expect(await page.getByRole("radio", { name: /your model from the Train page/ }).count()).toBe(0);
   },
 };

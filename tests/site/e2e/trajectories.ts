@@ -1,12 +1,14 @@
 /**
  * The Trajectories page in the browser: scrubbing the reverse process from the keyboard (x_T at the
  * first frame, the samples at the last, the points moving in between), switching runs, playing, and the
- * checkpoint grid's 7 × 3 cells. The run, the layers shown and the frame are carried by the URL.
+ * checkpoint grid's 7 × 3 cells. The run, the layers shown and the frame are carried by the URL. A
+ * model from the Train page is offered as a run of its own, sampled in the tab over its own data.
  */
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import type { PageChecks } from "../../support/browser.js";
 import { expectRoundTrip, noticeFor } from "../../support/urlRoundTrip.js";
+import { giveSessionModel, untrainedSessionModel } from "../../support/sessionModelInPage.js";
 
 export const path = "/trajectories";
 
@@ -98,5 +100,20 @@ export const checks: PageChecks["checks"] = {
       "URL parameter “speed” is not a setting of this page: ignored.",
       "URL parameter frame=40: past the last frame of run dpm-10, 10; showing frame 10.",
     ]);
+  },
+
+  "samples the flow model from the Train page in the tab and scrubs its 100 Euler steps": async (page) => {
+    await giveSessionModel(page, untrainedSessionModel({ model: { objective: "flow-matching" }, dataset: { name: "ring" } }));
+    const first = await dots(page);
+    await page.getByRole("radio", { name: /your model from the Train page \(flow matching, Euler, 100 steps; ring\)/ }).check();
+    await expect.poll(() => output(page), { timeout: 20_000 }).toBe("step 1 of 100: t = 1");
+    expect(await page.locator(".session-run-note").innerText()).toContain("Euler, 100 steps");
+    await expect.poll(() => dots(page)).not.toEqual(first);
+    const range = page.locator(".frame-scrubber input[type=range]");
+    await range.focus();
+    await page.keyboard.press("End");
+    await expect.poll(() => output(page)).toBe("the samples (t = 0), after all 100 steps");
+    await expect.poll(() => described(page)).toBe("256 points at t = 0");
+    await expect.poll(() => page.evaluate(() => location.search)).toBe("?run=session&frame=100");
   },
 };
