@@ -17,7 +17,7 @@ import { modelDims, objectiveOf, type TrainConfig } from "../core/training/confi
 import { createWasmDenoiser } from "../engines/fused/wasmDenoiser.js";
 import { createReferenceDenoiser } from "../engines/reference/referenceDenoiser.js";
 import { meanNearestDistance } from "./distanceToData.js";
-import { sessionRunSteps } from "./sessionRunInWorker.js";
+import { sessionRunSteps } from "./sessionRunSteps.js";
 
 export interface SessionRun {
   objective: Objective;

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { endValues, sessionModelRun, type SessionRun } from "../../src/components/sessionTrajectory.js";
-import { type SessionRunAnswer, sessionRunInWorker, sessionRunSteps } from "../../src/components/sessionRunInWorker.js";
+import { type SessionRunAnswer, sessionRunInWorker } from "../../src/components/sessionRunInWorker.js";
+import { sessionRunSteps } from "../../src/components/sessionRunSteps.js";
 import { readTrajectoriesState, SESSION_RUN } from "../../src/components/pageUrlFields.js";
 import { makeDataset } from "../../src/core/datasets.js";
 import { initMlpParams } from "../../src/core/mlp.js";
