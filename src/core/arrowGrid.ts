@@ -7,6 +7,8 @@
  * arrows, "equal" lengths show the directions alone.
  */
 
+import { quantile } from "./quantile.js";
+
 export interface ArrowGrid {
   /** Half the side of the square covered, centred on the origin. */
   extent: number;
@@ -55,20 +57,16 @@ export interface ArrowLayoutOptions {
   quantile?: number;
   /** The magnitude of a full-length arrow, instead of the quantile: to draw a second field to the scale of a first. */
   reference?: number;
-  /** A full-length arrow's share of the cell, leaving a gap between neighbours. */
+  /** A full-length arrow's share of the cell (ARROW_FILL by default). */
   fill?: number;
 }
 
-/** The q-quantile of the values (the nearest rank at or above q·n), NaNs ignored. */
-export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Float64Array.from(values).filter((v) => !Number.isNaN(v)).sort();
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
+/** A full-length arrow's share of its cell: a gap is left between neighbours, so arrows do not run together. */
+export const ARROW_FILL = 0.9;
 
 /** Lengths and directions of the arrows of `vectors` (interleaved, one per grid point) on cells of side `cell`. */
 export function arrowLayout(vectors: ArrayLike<number>, cell: number, options: ArrowLayoutOptions = {}): ArrowLayout {
-  const { lengths = "proportional", quantile: q = 0.9, fill = 0.9 } = options;
+  const { lengths = "proportional", quantile: q = 0.9, fill = ARROW_FILL } = options;
   if (!ARROW_LENGTHS.includes(lengths)) throw new RangeError(`lengths must be one of ${ARROW_LENGTHS.join(", ")}, got ${lengths}`);
   if (vectors.length % 2 !== 0) throw new RangeError(`vectors must have an even length, got ${vectors.length}`);
   if (!(q > 0 && q <= 1)) throw new RangeError(`quantile must be in (0, 1], got ${q}`);

@@ -4,7 +4,7 @@
  * points where either field is near zero, and its direction arbitrary, do not dominate.
  */
 
-import { quantile } from "./arrowGrid.js";
+import { quantile } from "./quantile.js";
 
 export interface FieldAgreement {
   /** Median angle between the two arrows at a point, in degrees (0 … 180). */

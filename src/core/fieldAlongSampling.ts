@@ -1,9 +1,10 @@
 /**
  * The learned field (learnedField.ts) and a sampling run side by side: one run of `steps` steps, and at
  * every step's time the points the sampler holds and the field on a grid, so a reader sees the arrows
- * and the points they move together.
+ * and the points together.
  *
- * The samplers are deterministic, so the points follow the field and nothing else: a DDPM model runs
+ * The samplers are deterministic, so each point's step is set by the field at it and nothing else
+ * (samplerStep.ts; for DDPM that step is not along the score): a DDPM model runs
  * DDIM (η = 0) on the grid even in log-SNR, which gives the last, sharpest times as many frames as the
  * first (on the even grid the last frame would sit at t = T/steps, when the data is still blurred);
  * a flow model runs Euler on its uniform grid t = 1, 1 − 1/N, ….

@@ -5,7 +5,7 @@
  * within a few noise deviations of the data, so far from it at small t the network extrapolates.
  */
 
-import { quantile } from "./arrowGrid.js";
+import { quantile } from "./quantile.js";
 import { nearestIndices } from "./curvePosition.js";
 import { type FieldAgreement, fieldAgreement } from "./fieldAgreement.js";
 

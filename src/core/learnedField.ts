@@ -4,7 +4,8 @@
  *     the noise, d x_t / dt = ε − x₀; sampling runs it backwards, so the points move along −v̂);
  *   - DDPM: the score ∇ log p_t(x) ≈ −ε̂(x, t) / √(1 − ᾱ_t), since x_t = √ᾱ x₀ + √(1 − ᾱ) ε gives
  *     ∇ log p_t(x_t) = −E[ε | x_t] / √(1 − ᾱ_t) (Vincent 2011; Song et al. 2021). It points towards where
- *     the noisy data is denser, and sampling moves the points along it.
+ *     the noisy data is denser. Sampling does not move the points along it: DDIM and the probability-flow
+ *     ODE, dx/dt = −½β(t)·(x + score), step along a mix of x and the score (samplerStep.ts).
  * Time is what SampleResult.timesteps holds: a schedule index for DDPM (paper t = index + 1), a path time
  * t ∈ [0, 1] for flow matching.
  */
@@ -13,7 +14,6 @@ import type { Denoiser } from "./denoiser.js";
 import { flowNetworkTime } from "./flow/time.js";
 import { toPrediction } from "./parameterization.js";
 import { alphaBarAt, type Schedule } from "./schedule.js";
-import type { Objective } from "./settings.js";
 
 /** A model as the field needs it: its denoiser, and for DDPM the schedule it was trained on. */
 export interface FieldModel {
@@ -66,13 +66,4 @@ export async function learnedField(model: FieldModel, points: Float64Array, time
   const output = await denoiser.predict(points, time);
   const { eps } = toPrediction(denoiser.parameterization, output, points, alphaBar);
   return eps.map((e) => -e / noise);
-}
-
-/**
- * +1 where sampling moves the points along the field (DDPM's score), −1 where against it (flow matching's
- * v̂, which points from the data to the noise while sampling runs from t = 1 down to 0): multiplied into
- * the field, arrows of either objective point the way the points go.
- */
-export function samplingDirection(objective: Objective): 1 | -1 {
-  return objective === "flow-matching" ? -1 : 1;
 }

@@ -1,19 +1,22 @@
 /**
  * The Fields page's core: the learned field against its closed forms on Gaussian data (DDPM's score in
  * every parameterization, flow matching's velocity), the time each frame is shown at, the arrow grid and
- * its layout, and the frames of a sampling run moving along the field.
+ * its layout, the frames of a sampling run, and the step its sampler takes from the field (not along
+ * DDPM's score).
  */
 import { describe, expect, it } from "vitest";
-import { arrowGrid, arrowLayout, quantile } from "../../src/core/arrowGrid.js";
+import { arrowGrid, arrowLayout } from "../../src/core/arrowGrid.js";
 import { fieldAgreement } from "../../src/core/fieldAgreement.js";
 import { distancesToData, summarizeFrame } from "../../src/core/fieldSummary.js";
-import { fieldAlongSampling, fieldSampler } from "../../src/core/fieldAlongSampling.js";
+import { fieldAlongSampling, type FieldFrame, fieldSampler } from "../../src/core/fieldAlongSampling.js";
 import { flowTimeGrid } from "../../src/core/flow/time.js";
-import { fieldTime, learnedField, samplingDirection } from "../../src/core/learnedField.js";
+import { type FieldModel, fieldTime, learnedField } from "../../src/core/learnedField.js";
 import { oracleDenoiser } from "../../src/core/oracle.js";
 import { PARAMETERIZATIONS } from "../../src/core/parameterization.js";
+import { quantile } from "../../src/core/quantile.js";
 import { Rng } from "../../src/core/random.js";
 import { sample } from "../../src/core/sample.js";
+import { END_OF_SAMPLING, type PathWeights, samplerStep } from "../../src/core/samplerStep.js";
 import { DEFAULT_SCHEDULE, makeSchedule } from "../../src/core/schedule.js";
 import { logSnrGrid } from "../../src/core/timesteps.js";
 import { gaussianDenoiser } from "../support/gaussianDenoiser.js";
@@ -30,6 +33,10 @@ const schedule = makeSchedule(DEFAULT_SCHEDULE);
 const s = 0.7;
 /** N(0, s²I) as the DDPM closed form takes it. */
 const centred = { mean: [0, 0] as [number, number], cov: [s * s, 0, s * s] as [number, number, number] };
+/** Off the origin and elongated, so that the score at t = T (nearly −x) and the data's pull differ. */
+const offCentre = { mean: [0.8, -0.4] as [number, number], cov: [0.3, 0.1, 0.2] as [number, number, number] };
+/** Offset and far narrower than the noise: most of the plane is far from the data at small t. */
+const concentrated = { mean: [0.8, -0.4] as [number, number], cov: [0.004, 0.001, 0.002] as [number, number, number] };
 const points = Float64Array.of(0, 0, 1, 0, -0.5, 2, 3, -3, 0.2, -0.1);
 
 describe("learnedField", () => {
@@ -124,13 +131,6 @@ describe("arrowLayout", () => {
     expect(() => arrowLayout(vectors, 2, { lengths: "log" as "equal" })).toThrow(/lengths must be one of proportional, equal, got log/);
   });
 
-  it("takes the nearest-rank quantile, NaNs ignored", () => {
-    expect(quantile([5, 1, 4, 2, 3], 0.5)).toBe(3);
-    expect(quantile([5, 1, 4, 2, 3], 1)).toBe(5);
-    expect(quantile([NaN, 2, 1], 0.5)).toBe(1);
-    expect(quantile([], 0.5)).toBeNaN();
-  });
-
   it("refuses options outside their range", () => {
     expect(() => arrowLayout([1, 0], 1, { quantile: 0 })).toThrow(/quantile must be in \(0, 1\]/);
     expect(() => arrowLayout([1, 0], 1, { fill: 1.5 })).toThrow(/fill must be in \(0, 1\]/);
@@ -177,18 +177,74 @@ describe("fieldAlongSampling", () => {
   });
 });
 
-describe("samplingDirection", () => {
-  it("follows DDPM's score and goes against flow matching's velocity, as the samplers do", async () => {
-    const g: IsotropicGaussian = { mean: [0, 0], sigma: 0.5 };
-    const flow = { denoiser: gaussianVelocityDenoiser(g) };
-    expect(samplingDirection("ddpm")).toBe(1);
-    expect(samplingDirection("flow-matching")).toBe(-1);
-    // One Euler step from t = 1 moves a point by −v̂/N: along samplingDirection · v̂.
-    const run = await fieldAlongSampling(flow, { steps: 4, n: 1, seed: 0, grid: new Float64Array(2) });
-    const [x, next] = [run.frames[0].samples, run.frames[1].samples];
-    const v = gaussianVelocity(g, x, 1);
-    const moved = [next[0] - x[0], next[1] - x[1]];
-    expect(Math.sign(moved[0] * v[0] + moved[1] * v[1])).toBe(samplingDirection("flow-matching"));
+interface Move {
+  frame: FieldFrame;
+  next: PathWeights;
+  /** The learned field at the frame's points. */
+  field: Float64Array;
+  /** Each point's move to the next frame (the last frame's, to the final samples). */
+  moved: Float64Array;
+}
+
+describe("samplerStep", () => {
+  const grid = arrowGrid(3, 5).points;
+  /** The run's actual moves, frame to frame (the last to the final samples), beside the field at the points moved. */
+  async function moves(model: FieldModel, steps: number): Promise<Move[]> {
+    const run = await fieldAlongSampling(model, { steps, n: 64, seed: 3, grid });
+    const direct = await sample({ ...fieldSampler(model), denoiser: model.denoiser, schedule: model.schedule, steps, n: 64, seed: 3 });
+    return Promise.all(run.frames.map(async (frame, k) => {
+      const after = run.frames[k + 1]?.samples ?? direct.samples;
+      return {
+        frame,
+        next: run.frames[k + 1] ?? END_OF_SAMPLING,
+        field: await learnedField(model, frame.samples, frame.time),
+        moved: after.map((x, i) => x - frame.samples[i]),
+      };
+    }));
+  }
+
+  it("is DDIM's step, from the score, at every frame of a DDPM run down to x₀", async () => {
+    const model = { denoiser: gaussianDenoiser(offCentre, schedule, "v"), schedule };
+    for (const { frame, next, field, moved } of await moves(model, 12)) {
+      const step = samplerStep("ddpm", field, frame.samples, frame, next);
+      expect(maxDiff(step, moved) / Math.max(...moved.map(Math.abs)), `t = ${frame.t}`).toBeLessThan(1e-9);
+    }
+  });
+
+  it("is Euler's step, exactly along −v̂, at every frame of a flow run", async () => {
+    const g: IsotropicGaussian = { mean: [0.5, -0.5], sigma: 0.4 };
+    for (const { frame, next, field, moved } of await moves({ denoiser: gaussianVelocityDenoiser(g) }, 8)) {
+      const step = samplerStep("flow-matching", field, frame.samples, frame, next);
+      expect(maxDiff(step, moved), `t = ${frame.t}`).toBeLessThan(1e-12);
+      expect(fieldAgreement(moved, field).medianAngle, `t = ${frame.t}`).toBeCloseTo(180, 6);
+    }
+  });
+
+  it("moves DDPM's points across the score near t = T, a fraction of a percent of |x|, and along it late for concentrated data", async () => {
+    const relative = ({ frame, moved }: Move) =>
+      quantile(Array.from({ length: moved.length / 2 }, (_, i) => Math.hypot(moved[2 * i], moved[2 * i + 1]) / Math.hypot(frame.samples[2 * i], frame.samples[2 * i + 1])), 0.5);
+    const angle = ({ moved, field }: Move) => fieldAgreement(moved, field).medianAngle;
+    // At t = T the score is nearly −x, and the step's two terms nearly cancel: what is left is the pull
+    // of the data's mean and shape, across the score, not along it.
+    const wide = await moves({ denoiser: gaussianDenoiser(offCentre, schedule, "eps"), schedule }, 24);
+    expect(wide[0].frame.t).toBe(1000);
+    expect(relative(wide[0])).toBeLessThan(0.01);
+    expect(angle(wide[0])).toBeGreaterThan(45);
+    // Data concentrated near a point (as a spiral is near its curve): in the last frames (x_t over 99 % x₀) the score,
+    // ~1/σ_t², outgrows the (a − 1)·x term and the step follows it; on wide data it never quite does.
+    const narrow = await moves({ denoiser: gaussianDenoiser(concentrated, schedule, "eps"), schedule }, 24);
+    expect(angle(narrow[0])).toBeGreaterThan(45);
+    const late = (run: Move[]) => run.filter(({ frame }) => frame.signal > 0.99);
+    expect(late(narrow).length).toBeGreaterThan(3);
+    for (const move of late(narrow)) expect(angle(move), `t = ${move.frame.t}`).toBeLessThan(4);
+    expect(quantile(late(wide).map(angle), 0.5)).toBeGreaterThan(10);
+  });
+
+  it("refuses a step to more noise and fields that do not fit the points", () => {
+    const from = { signal: 0.5, noise: 0.8 };
+    expect(() => samplerStep("ddpm", [1, 0], [1, 0], from, { signal: 0.4, noise: 0.9 })).toThrow(/less noise, from 0.8 to 0.9/);
+    expect(() => samplerStep("ddpm", [1, 0], [1, 0], { signal: 0, noise: 1 }, END_OF_SAMPLING)).toThrow(/signal above 0, got 0/);
+    expect(() => samplerStep("flow-matching", [1, 0], [1, 0, 0, 1], from, END_OF_SAMPLING)).toThrow(/equal, even lengths, got 2 and 4/);
   });
 });
 
@@ -227,7 +283,9 @@ describe("fieldAgreement", () => {
 describe("summarizeFrame", () => {
   it("splits the grid into points near the data and far from it, and compares each part", () => {
     const data = Float64Array.of(0, 0);
-    const points = Float64Array.of(0.1, 0, 2, 0, 0, -0.5);
+    /** Off the origin and elongated, so that the score at t = T (nearly −x) and the data's pull differ. */
+const offCentre = { mean: [0.8, -0.4] as [number, number], cov: [0.3, 0.1, 0.2] as [number, number, number] };
+const points = Float64Array.of(0.1, 0, 2, 0, 0, -0.5);
     const distances = distancesToData(points, data);
     expect(maxDiff(distances, [0.1, 2, 0.5])).toBeLessThan(1e-15);
     // Learned: right near the data (point 0), half as long far from it (point 1), turned in between (point 2).

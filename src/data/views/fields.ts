@@ -9,6 +9,7 @@
  * data/runs, committed, and a fresh clone builds without training.
  */
 import { arrowGrid } from "../../core/arrowGrid.js";
+import { concatArrays } from "../../core/concatArrays.js";
 import { FIELD_VIEW, fieldAlongSampling } from "../../core/fieldAlongSampling.js";
 import type { FieldTime } from "../../core/learnedField.js";
 import type { SampleOptions } from "../../core/sample.js";
@@ -42,16 +43,6 @@ async function runDirOf(which: BuiltInField): Promise<string> {
   return run.dir;
 }
 
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** The bundle of one built-in model's field along sampling. */
 export async function fieldsView(which: BuiltInField): Promise<Uint8Array> {
   const model = await readCheckpoint(await runDirOf(which));
@@ -70,8 +61,8 @@ export async function fieldsView(which: BuiltInField): Promise<Uint8Array> {
       frames: run.frames.map(({ time, t, signal, noise }) => ({ time, t, signal, noise })),
     };
     return encodeBundle(meta, {
-      samples: concat(run.frames.map((frame) => frame.samples)),
-      field: concat(run.frames.map((frame) => frame.field)),
+      samples: concatArrays(run.frames.map((frame) => frame.samples)),
+      field: concatArrays(run.frames.map((frame) => frame.field)),
     });
   } finally {
     await denoiser.dispose?.();

@@ -5,6 +5,7 @@
  *   - samples from every training checkpoint at 10, 50 and 1000 sampling steps, one x_T for all.
  * Both are float32 bundles (src/core/floatBundle.ts), sampled on onnxruntime like the pages.
  */
+import { concatArrays } from "../../core/concatArrays.js";
 import { curvePositions, nearestIndices } from "../../core/curvePosition.js";
 import { encodeBundle } from "../../core/floatBundle.js";
 import { datasetFloor, evaluate, type Metrics, prepareReference } from "../../core/metrics.js";
@@ -75,16 +76,6 @@ function endPositions(points: Float64Array, data: Float64Array, positions: Float
   return Float64Array.from(nearestIndices(points, data), (i) => positions[i]);
 }
 
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** Every trajectory run of the final model, thinned, as one bundle. */
 export async function trajectories(): Promise<Uint8Array> {
   const model = await defaultCheckpoint();
@@ -109,8 +100,8 @@ export async function trajectories(): Promise<Uint8Array> {
       const { xt, x0 } = result.trajectory!;
       const kept = frameSteps(model.schedule, result.timesteps);
       // The last frame is the samples themselves, their own x̂_0.
-      arrays[`${run.id}-xt`] = concat([...kept.map((k) => xt[k]), result.samples]);
-      arrays[`${run.id}-x0`] = concat([...kept.map((k) => x0[k]), result.samples]);
+      arrays[`${run.id}-xt`] = concatArrays([...kept.map((k) => xt[k]), result.samples]);
+      arrays[`${run.id}-x0`] = concatArrays([...kept.map((k) => x0[k]), result.samples]);
       arrays[`${run.id}-end`] = endPositions(result.samples, data, positions);
       const frames = [...kept.map((k) => ({ k, t: result.timesteps[k] + 1 })), { k: run.steps, t: 0 }];
       runs.push({ ...run, frames });
