@@ -4,25 +4,10 @@
  * once, and lines through a context that records its calls.
  */
 import { describe, expect, it } from "vitest";
+import { contextRecorder } from "../support/contextRecorder.js";
 import { type DotContext, drawPath, drawRing, drawSegments, type Pixels, rgbOf, shades, stampDots, toPixels } from "../../src/components/dotCanvas.js";
 
 /** A 2D context that keeps each call as "name a, b, …" and each fill's colour and opacity. */
-function recorder(): DotContext & { calls: string[] } {
-  const calls: string[] = [];
-  const record = (name: string) => (...args: unknown[]) => void calls.push(`${name} ${args.join(", ")}`.trim());
-  const context = {
-    calls,
-    strokeStyle: "" as unknown,
-    globalAlpha: 1,
-    lineWidth: 1,
-    beginPath: record("beginPath"),
-    moveTo: record("moveTo"),
-    lineTo: record("lineTo"),
-    arc: record("arc"),
-    stroke: () => void calls.push(`stroke ${context.strokeStyle} at ${context.globalAlpha} width ${context.lineWidth}`),
-  };
-  return context as unknown as DotContext & { calls: string[] };
-}
 
 const area = { width: 200, height: 100, extent: 2 };
 
@@ -95,19 +80,19 @@ describe("drawing", () => {
   });
 
   it("draws segments, a path and a ring at the mapped positions", () => {
-    const context = recorder();
+    const context = contextRecorder();
     drawSegments(context, area, points, Float64Array.from([0, 0, 0, 0, 0, 0]), [0, 2], { stroke: "k", opacity: 0.3, width: 1 });
     drawPath(context, area, points, { stroke: "p", opacity: 0.6, width: 2 });
     drawRing(context, area, [0, 0], { radius: 6, stroke: "r", opacity: 1, width: 2 });
     expect(context.calls).toEqual([
       "beginPath", "moveTo 0, 100", "lineTo 100, 50", "moveTo 200, 0", "lineTo 100, 50", "stroke k at 0.3 width 1",
       "beginPath", "moveTo 0, 100", "lineTo 100, 50", "lineTo 200, 0", "stroke p at 0.6 width 2",
-      "beginPath", "arc 100, 50, 6, 0, " + 2 * Math.PI, "stroke r at 1 width 2",
+      "beginPath", "arc 100, 50, 6, 0, 6.283", "stroke r at 1 width 2", // a full turn, 2π
     ]);
   });
 
   it("draws nothing for a path of one position", () => {
-    const context = recorder();
+    const context = contextRecorder();
     drawPath(context, area, [1, 1], { stroke: "p", opacity: 1, width: 1 });
     expect(context.calls).toEqual([]);
   });

@@ -7,6 +7,7 @@
  */
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
+import { contextRecorder } from "../support/contextRecorder.js";
 import { arrowGrid, arrowLayout, ARROW_FILL } from "../../src/core/arrowGrid.js";
 import { makeDataset } from "../../src/core/datasets.js";
 import { Rng } from "../../src/core/random.js";
@@ -25,22 +26,6 @@ const samples = Float64Array.from(new Rng(3).normals(16), (z) => 0.8 * z);
 const data = makeDataset("spiral", { n: 32, seed: 0 });
 
 /** A 2D context that keeps each call as "name a, b, …", numbers to 3 decimals. */
-function recorder(): DotContext & { calls: string[] } {
-  const calls: string[] = [];
-  const record = (name: string) => (...args: number[]) => void calls.push(`${name} ${args.map((a) => +a.toFixed(3)).join(", ")}`.trim());
-  const context = {
-    calls,
-    strokeStyle: "" as unknown,
-    globalAlpha: 1,
-    lineWidth: 1,
-    beginPath: record("beginPath"),
-    moveTo: record("moveTo"),
-    lineTo: record("lineTo"),
-    arc: record("arc"),
-    stroke: () => void calls.push(`stroke ${context.strokeStyle} at ${context.globalAlpha} width ${context.lineWidth}`),
-  };
-  return context as unknown as DotContext & { calls: string[] };
-}
 
 describe("fieldArrows", () => {
   it("keeps the square's frame and plain-number ticks in a fixed SVG (snapshot)", () => {
@@ -57,7 +42,7 @@ describe("fieldArrows", () => {
     // On a 100 px area showing ±2: 25 px a unit. One arrow at the origin, 2 units long, pointing right
     // (90° clockwise from up); one of zero length.
     const area = { width: 100, height: 100, extent: 2 };
-    const context = recorder();
+    const context = contextRecorder();
     drawArrows(context, area, [0, 0, 1, 1], { length: Float64Array.of(2, 0), angle: Float64Array.of(90, 0), reference: 1, capped: 0 }, { stroke: "k", opacity: 0.5, width: 2 });
     const head = 5 * Math.cos(Math.PI / 7);
     const wing = 5 * Math.sin(Math.PI / 7);
@@ -76,7 +61,7 @@ describe("fieldArrows", () => {
     expect(Math.max(...layout.length)).toBeCloseTo(ARROW_FILL * grid.cell, 12);
     // The top-left corner's arrow points down and to the right, at the origin: 135° clockwise from up.
     expect(layout.angle[0]).toBeCloseTo(135, 12);
-    const context = recorder();
+    const context = contextRecorder();
     drawArrows(context, { width: 300, height: 300, extent: 3 }, grid.points, layout, { stroke: "k", opacity: 1, width: 1 });
     expect(context.calls.filter((c) => c.startsWith("moveTo")).length).toBe(3 * 24);
   });
