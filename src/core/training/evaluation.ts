@@ -92,18 +92,12 @@ export function makeEvalSet(config: TrainConfig, points = EVAL_POINTS, filePoint
   return { buckets, points, xt, t, target, dims: modelDims(config.model), zeroOutputLoss: squares / (2 * rows) };
 }
 
-/** `points` of the pairs, drawn with their own evaluation seed (with replacement, as a file's points are). */
+/**
+ * `points` of the pairs, drawn with their own evaluation seed (with replacement, as a file's points are):
+ * the same seed draws the same indices from both sides, so each noise keeps its sample.
+ */
 function samplePairs(pairs: ReflowPairs, points: number): ReflowPairs {
-  const rng = new Rng(EVAL_SEED + 1);
-  const count = pairs.samples.length / 2;
-  const noise = new Float64Array(2 * points);
-  const samples = new Float64Array(2 * points);
-  for (let p = 0; p < points; p++) {
-    const j = rng.int(count);
-    noise.set(pairs.noise.subarray(2 * j, 2 * j + 2), 2 * p);
-    samples.set(pairs.samples.subarray(2 * j, 2 * j + 2), 2 * p);
-  }
-  return { noise, samples };
+  return { noise: resamplePoints(pairs.noise, points, EVAL_SEED + 1), samples: resamplePoints(pairs.samples, points, EVAL_SEED + 1) };
 }
 
 /**
