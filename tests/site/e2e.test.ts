@@ -11,11 +11,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium, openGuardedPage, type GuardedPage, type PageChecks } from "../support/browser.js";
-import { builtSite, project } from "../support/site.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openGuardedPage, type GuardedPage, type PageChecks } from "../support/browser.js";
+import { project } from "../support/site.js";
+import { siteInChromium } from "../support/siteInChromium.js";
 import { artifactName, SITE_PAGES } from "../support/sitePages.js";
-import { serveStatic, type StaticServer } from "../support/staticServer.js";
+import type { StaticServer } from "../support/staticServer.js";
 import * as overview from "./e2e/overview.js";
 import * as schedules from "./e2e/schedules.js";
 import * as images from "./e2e/images.js";
@@ -36,11 +37,7 @@ let server: StaticServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  const problem = inject("chromiumProblem");
-  if (problem) throw new Error(`Chromium is not available: ${problem}`);
-  const site = await builtSite();
-  if (site.code !== 0) throw new Error(`the site build failed (exit ${site.code}):\n${site.output.slice(-4000)}`);
-  [server, browser] = await Promise.all([serveStatic(site.dist), launchChromium()]);
+  ({ server, browser } = await siteInChromium());
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 600_000);
 

@@ -11,12 +11,13 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium, openGuardedPage } from "../support/browser.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openGuardedPage } from "../support/browser.js";
 import { measureFirstScreen, VIEWPORTS, waitForChartInFirstScreen } from "../support/firstScreen.js";
-import { builtSite, project } from "../support/site.js";
+import { project, type Site } from "../support/site.js";
+import { siteInChromium } from "../support/siteInChromium.js";
 import { artifactName, type PageEntry, SITE_PAGES } from "../support/sitePages.js";
-import { serveStatic, type StaticServer } from "../support/staticServer.js";
+import type { StaticServer } from "../support/staticServer.js";
 
 /** The report page checked besides the config's pages; its title comes from its report.json. */
 const REPORT = "default";
@@ -37,12 +38,9 @@ let browser: Browser;
 let work: string;
 
 beforeAll(async () => {
-  const problem = inject("chromiumProblem");
-  if (problem) throw new Error(`Chromium is not available: ${problem}`);
-  const site = await builtSite();
-  if (site.code !== 0) throw new Error(`the site build failed (exit ${site.code}):\n${site.output.slice(-4000)}`);
+  let site: Site;
+  ({ site, server, browser } = await siteInChromium());
   work = site.work;
-  [server, browser] = await Promise.all([serveStatic(site.dist), launchChromium()]);
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 600_000);
 
